@@ -1,0 +1,8 @@
+"""sktune: drop-in scikit-learn hyperparameter searches."""
+
+from sktune.search import BayesSearchCV
+from sktune.space import Categorical, Integer, Real
+
+__version__ = "0.1.0"
+
+__all__ = ["BayesSearchCV", "Categorical", "Integer", "Real", "__version__"]

@@ -1,0 +1,197 @@
+"""Gaussian process regression on the unit cube, with analytic gradients.
+
+A zero-mean GP with a Matérn-5/2 kernel, one length scale per input column,
+a signal variance and a Gaussian noise variance (cross-validation scores are
+noisy). Hyperparameters are fitted by maximising the log marginal likelihood
+plus log priors (a MAP estimate) with L-BFGS-B and analytic gradients.
+
+Notations
+---------
+n : number of observations.
+d : number of input columns; inputs live in ``[0, 1]^d``.
+m : number of query points.
+X : (n, d) observed inputs.
+y : (n,) observed targets, standardised by the caller.
+theta : (d + 2,) ``[log lengthscales (d,), log signal_var, log noise_var]``.
+D2 : (n, n, d) squared scaled differences ``((X_i - X_j) / lengthscale) ** 2``.
+r2 : (n, n) squared scaled distance, ``D2.sum(-1)``.
+K : (n, n) kernel matrix with the noise variance on its diagonal.
+L : (n, n) lower Cholesky factor of K.
+alpha : (n,) ``K^{-1} y``.
+Ks : (m, n) kernel between query points and observations.
+"""
+
+import numpy as np
+from scipy.linalg import LinAlgError, cho_solve, cholesky, solve_triangular
+from scipy.optimize import minimize
+
+_SQRT5 = np.sqrt(5.0)
+_LOG_2PI = np.log(2.0 * np.pi)
+_JITTER = 1e-9
+
+# Bounds of the log hyperparameters. Inputs are in [0, 1] and targets are
+# standardised, so these are wide without being degenerate.
+_LOG_LENGTHSCALE_BOUNDS = (np.log(5e-3), np.log(1e2))
+_LOG_SIGNAL_BOUNDS = (np.log(5e-2), np.log(2e1))
+_LOG_NOISE_BOUNDS = (np.log(1e-8), np.log(2.0))
+
+
+def _matern52(r2):
+    """Kernel values and the factor shared by every derivative.
+
+    Returns ``k(r) / signal_var`` and ``f(r)`` such that the derivative of
+    ``k`` with respect to ``log lengthscale_j`` is
+    ``signal_var * f * D2[..., j]``; ``f`` has no ``1 / r`` term, so it is
+    finite at ``r = 0``.
+    """
+    r = np.sqrt(np.maximum(r2, 0.0))
+    e = np.exp(-_SQRT5 * r)
+    k = (1.0 + _SQRT5 * r + (5.0 / 3.0) * r2) * e
+    f = (5.0 / 3.0) * (1.0 + _SQRT5 * r) * e
+    return k, f
+
+
+class _Prior:
+    """Independent normal priors on the log hyperparameters.
+
+    The length-scale prior grows with the dimension (Hvarfner et al., 2024,
+    "Vanilla Bayesian optimization performs great in high dimensions"), so
+    that a few observations do not make the surrogate wiggle in every
+    direction. The noise prior is wide: deterministic objectives can drive
+    it to its lower bound, noisy CV scores keep it large.
+    """
+
+    def __init__(self, d):
+        self.mean = np.concatenate(
+            [np.full(d, np.sqrt(2.0) + 0.5 * np.log(d)), [0.0, -9.0]]
+        )
+        self.std = np.concatenate([np.full(d, np.sqrt(3.0)), [1.5, 3.0]])
+
+    def log_pdf(self, theta):
+        z = (theta - self.mean) / self.std
+        return -0.5 * np.sum(z**2), -z / self.std
+
+
+def _neg_log_posterior(theta, X, y, prior):
+    """Negative log marginal likelihood minus log prior, and its gradient."""
+    n, d = X.shape
+    lengthscale = np.exp(theta[:d])
+    signal_var, noise_var = np.exp(theta[d]), np.exp(theta[d + 1])
+
+    D2 = ((X[:, None, :] - X[None, :, :]) / lengthscale) ** 2
+    k, f = _matern52(D2.sum(-1))
+    K = signal_var * k
+    K[np.diag_indices(n)] += noise_var + _JITTER
+    try:
+        L = cholesky(K, lower=True)
+    except LinAlgError:
+        return np.inf, np.zeros_like(theta)
+    alpha = cho_solve((L, True), y)
+    log_ml = -0.5 * y @ alpha - np.log(np.diag(L)).sum() - 0.5 * n * _LOG_2PI
+
+    # d log_ml / d theta = 0.5 tr((alpha alpha^T - K^{-1}) dK / d theta)
+    W = np.outer(alpha, alpha) - cho_solve((L, True), np.eye(n))
+    grad = np.empty_like(theta)
+    grad[:d] = 0.5 * signal_var * np.einsum("ij,ijk->k", W * f, D2)
+    grad[d] = 0.5 * signal_var * np.sum(W * k)
+    grad[d + 1] = 0.5 * noise_var * np.trace(W)
+
+    log_prior, grad_prior = prior.log_pdf(theta)
+    return -(log_ml + log_prior), -(grad + grad_prior)
+
+
+class GaussianProcess:
+    """A Matérn-5/2 GP regressor with MAP hyperparameters.
+
+    Parameters
+    ----------
+    theta : ndarray of shape (d + 2,), default=None
+        Starting hyperparameters (see the module Notations); ``None`` starts
+        from the prior's mean.
+    """
+
+    def __init__(self, theta=None):
+        self.theta = theta
+
+    def fit(self, X, y, random_state, n_restarts=2, optimize=True):
+        """Fit hyperparameters (unless ``optimize=False``) and condition on data.
+
+        Restarts begin at the current ``theta``, the prior's mean and random
+        draws from the prior; the best of them seeds one L-BFGS-B run per
+        restart.
+        """
+        X = np.asarray(X, dtype=float)
+        y = np.asarray(y, dtype=float)
+        d = X.shape[1]
+        prior = _Prior(d)
+        bounds = np.array(
+            [_LOG_LENGTHSCALE_BOUNDS] * d + [_LOG_SIGNAL_BOUNDS, _LOG_NOISE_BOUNDS]
+        )
+        if self.theta is None or len(self.theta) != d + 2:
+            self.theta = prior.mean.copy()
+        if optimize:
+            starts = [self.theta, prior.mean]
+            starts += list(prior.mean + prior.std * random_state.normal(size=(4, d + 2)))
+            starts = [np.clip(s, bounds[:, 0], bounds[:, 1]) for s in starts]
+            values = [_neg_log_posterior(s, X, y, prior)[0] for s in starts]
+            order = np.argsort(values)[:n_restarts]
+            best_value, best_theta = values[order[0]], starts[order[0]]
+            for i in order:
+                res = minimize(
+                    _neg_log_posterior,
+                    starts[i],
+                    args=(X, y, prior),
+                    jac=True,
+                    method="L-BFGS-B",
+                    bounds=bounds,
+                    options={"maxiter": 100},
+                )
+                if np.isfinite(res.fun) and res.fun < best_value:
+                    best_value, best_theta = res.fun, res.x
+            self.theta = np.asarray(best_theta, dtype=float)
+        return self.condition(X, y)
+
+    def condition(self, X, y):
+        """Condition on ``(X, y)`` with the current hyperparameters."""
+        self.X_ = np.asarray(X, dtype=float)
+        d = self.X_.shape[1]
+        self.lengthscale_ = np.exp(self.theta[:d])
+        self.signal_var_ = np.exp(self.theta[d])
+        self.noise_var_ = np.exp(self.theta[d + 1])
+        k, _ = _matern52(self._scaled_sqdist(self.X_).sum(-1))
+        K = self.signal_var_ * k
+        jitter = self.noise_var_ + _JITTER
+        while True:
+            try:
+                self.L_ = cholesky(K + jitter * np.eye(len(K)), lower=True)
+                break
+            except LinAlgError:  # duplicates with a tiny noise term
+                jitter *= 10.0
+        self.alpha_ = cho_solve((self.L_, True), np.asarray(y, dtype=float))
+        return self
+
+    def _scaled_sqdist(self, Xq):
+        return ((Xq[:, None, :] - self.X_[None, :, :]) / self.lengthscale_) ** 2
+
+    def predict(self, Xq, return_grad=False):
+        """Posterior mean and variance of the latent function at ``Xq``.
+
+        Returns ``mean (m,)`` and ``var (m,)``; with ``return_grad`` also their
+        gradients with respect to ``Xq``, each of shape ``(m, d)``.
+        """
+        Xq = np.atleast_2d(np.asarray(Xq, dtype=float))
+        D2 = self._scaled_sqdist(Xq)
+        k, f = _matern52(D2.sum(-1))
+        Ks = self.signal_var_ * k
+        mean = Ks @ self.alpha_
+        V = solve_triangular(self.L_, Ks.T, lower=True)
+        var = np.maximum(self.signal_var_ - np.sum(V**2, axis=0), 1e-12)
+        if not return_grad:
+            return mean, var
+        # dKs / dXq_j = -signal_var * f * (Xq_j - X_j) / lengthscale_j ** 2
+        diff = (Xq[:, None, :] - self.X_[None, :, :]) / self.lengthscale_**2
+        dKs = -self.signal_var_ * f[:, :, None] * diff
+        Kinv_Ks = solve_triangular(self.L_.T, V, lower=False).T  # (m, n)
+        grad_mean = np.einsum("mnd,n->md", dKs, self.alpha_)
+        grad_var = -2.0 * np.einsum("mnd,mn->md", dKs, Kinv_Ks)
+        return mean, var, grad_mean, grad_var

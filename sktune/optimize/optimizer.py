@@ -1,0 +1,377 @@
+"""The ask-and-tell Bayesian optimiser behind :class:`sktune.BayesSearchCV`."""
+
+import numbers
+from collections.abc import Mapping
+
+import numpy as np
+from scipy.stats import qmc
+from sklearn.utils import check_random_state
+
+from sktune.optimize._acquisition import ACQUISITIONS, maximize_acquisition
+from sktune.optimize._gp import GaussianProcess
+from sktune.space import check_search_spaces
+
+_GENERATORS = ("sobol", "lhs", "random")
+_HEDGE_ETA = 1.0
+
+
+def _as_points(points, scores):
+    if isinstance(points, Mapping):
+        points, scores = [points], [scores]
+    points, scores = list(points), np.asarray(scores, dtype=float).ravel()
+    if len(points) != len(scores):
+        raise ValueError(
+            f"tell() got {len(points)} points but {len(scores)} scores; "
+            "give one score per point."
+        )
+    return points, scores
+
+
+def _dict_equal(a, b):
+    if a is b:
+        return True
+    if a.keys() != b.keys():
+        return False
+    try:
+        return all(bool(a[k] == b[k]) for k in a)
+    except Exception:  # values whose == is not a bool (arrays)
+        return False
+
+
+class Optimizer:
+    """Gaussian-process Bayesian optimisation with an ask / tell interface.
+
+    The optimiser *maximises* the scores it is told (as scikit-learn scorers
+    do); tell it ``-loss`` to minimise a loss. The first ``n_initial_points``
+    points come from a space-filling design; later ones maximise an
+    acquisition function over a Gaussian-process surrogate (Matérn-5/2, one
+    length scale per column, fitted noise). Failed evaluations (``nan`` or
+    infinite scores) are imputed with the worst observed score, so they
+    steer the search away without breaking it.
+
+    Parameters
+    ----------
+    search_spaces : dict or list of dict
+        A search space in any dialect of :mod:`sktune.space`; a list of dicts
+        is a conditional space whose subspaces get one surrogate each and
+        compete through their acquisition values.
+    n_initial_points : int, default=10
+        Points drawn from the initial design before the surrogate is used
+        (at least one per subspace).
+    acq_func : {"EI", "LCB", "PI", "hedge"}, default="EI"
+        Expected improvement (computed in log space), lower confidence bound
+        on the loss (``mean + 1.96 std`` of the score), probability of
+        improvement, or a GP-Hedge portfolio of the three (Hoffman et al.,
+        2011).
+    initial_point_generator : {"sobol", "lhs", "random"}, default="sobol"
+        Design of the initial points: scrambled Sobol', Latin hypercube or
+        plain random draws, all from :mod:`scipy.stats.qmc` / numpy.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial design, the candidate pools and the restarts.
+
+    Attributes
+    ----------
+    spaces : list of Space
+        The parsed subspaces.
+    points : list of dict
+        Points told so far, in order.
+    scores : ndarray of shape (n_told,)
+        Their scores, ``nan`` for failures.
+    subspace_indices : ndarray of shape (n_told,)
+        The subspace each told point belongs to.
+
+    Examples
+    --------
+    >>> from sktune import Real
+    >>> from sktune.optimize import Optimizer
+    >>> opt = Optimizer({"x": Real(-2.0, 2.0)}, n_initial_points=5, random_state=0)
+    >>> for _ in range(15):
+    ...     [point] = opt.ask()
+    ...     opt.tell(point, -(point["x"] - 0.5) ** 2)
+    >>> round(opt.best_point["x"], 2)
+    0.5
+    """
+
+    def __init__(
+        self,
+        search_spaces,
+        *,
+        n_initial_points=10,
+        acq_func="EI",
+        initial_point_generator="sobol",
+        random_state=None,
+    ):
+        if (
+            not isinstance(n_initial_points, numbers.Integral)
+            or isinstance(n_initial_points, bool)
+            or n_initial_points < 1
+        ):
+            raise ValueError(
+                "The 'n_initial_points' parameter must be an int >= 1; got "
+                f"{n_initial_points!r}."
+            )
+        if acq_func not in ACQUISITIONS + ("hedge",):
+            raise ValueError(
+                "The 'acq_func' parameter must be one of "
+                f"{list(ACQUISITIONS) + ['hedge']}; got {acq_func!r}."
+            )
+        if initial_point_generator not in _GENERATORS:
+            raise ValueError(
+                "The 'initial_point_generator' parameter must be one of "
+                f"{list(_GENERATORS)}; got {initial_point_generator!r}."
+            )
+        self.spaces = check_search_spaces(search_spaces)
+        self.n_initial_points = int(n_initial_points)
+        self.acq_func = acq_func
+        self.initial_point_generator = initial_point_generator
+        self.rng = check_random_state(random_state)
+
+        self.points = []
+        self.scores = np.empty(0)
+        self.subspace_indices = np.empty(0, dtype=int)
+        self._encoded = np.empty(0, dtype=object)  # one encoding row per point
+        self._pending = []  # (subspace, point, encoding) asked, not yet told
+        self._initial = self._initial_design()
+        self._gps = [GaussianProcess() for _ in self.spaces]
+        self._fitted_at = [-1] * len(self.spaces)
+        self._hedge_gains = np.zeros(len(ACQUISITIONS))
+        self._hedge_proposals = []
+
+    # ------------------------------------------------------------------ design
+    def _initial_design(self):
+        n_spaces = len(self.spaces)
+        counts = [
+            max(1, self.n_initial_points // n_spaces + (s < self.n_initial_points % n_spaces))
+            for s in range(n_spaces)
+        ]
+        queues = []
+        for s, (space, count) in enumerate(zip(self.spaces, counts)):
+            seed = self.rng.randint(2**31 - 1)
+            if self.initial_point_generator == "sobol":
+                sobol = qmc.Sobol(space.n_dims, seed=seed)
+                u = sobol.random_base2(int(np.ceil(np.log2(max(count, 2)))))[:count]
+            elif self.initial_point_generator == "lhs":
+                u = qmc.LatinHypercube(space.n_dims, seed=seed).random(count)
+            else:
+                u = np.random.RandomState(seed).uniform(size=(count, space.n_dims))
+            queues.append([(s, p) for p in space.from_uniform(u)])
+        # Interleave subspaces so that a short search still sees each of them.
+        design = []
+        for i in range(max(counts)):
+            design.extend(q[i] for q in queues if i < len(q))
+        return design
+
+    # --------------------------------------------------------------- helpers
+    def _rows(self, s, include_pending=True):
+        rows = [z for z, i in zip(self._encoded, self.subspace_indices) if i == s]
+        if include_pending:
+            rows += [z for i, _, z in self._pending if i == s]
+        return np.array(rows).reshape(len(rows), self.spaces[s].n_columns)
+
+    def _is_new(self, s, z):
+        rows = self._rows(s)
+        return len(rows) == 0 or np.min(np.max(np.abs(rows - z), axis=1)) > 1e-6
+
+    def _random_point(self, s):
+        space = self.spaces[s]
+        for _ in range(100):
+            point = space.rvs(1, self.rng)[0]
+            if self._is_new(s, space.encode([point])[0]):
+                return point
+        return point  # the space looks exhausted: a repeat is all that is left
+
+    def _imputed_scores(self):
+        y = self.scores.copy()
+        finite = np.isfinite(y)
+        y[~finite] = y[finite].min() if finite.any() else 0.0
+        return y
+
+    # ------------------------------------------------------------------- ask
+    def ask(self, n_points=1):
+        """Propose ``n_points`` distinct points to evaluate next.
+
+        Within a batch, each proposal is made as if the earlier ones had
+        scored the worst score seen so far (a pessimistic constant liar),
+        which spreads the batch out.
+
+        Parameters
+        ----------
+        n_points : int, default=1
+
+        Returns
+        -------
+        points : list of dict
+        """
+        return [point for _, point in self._ask(n_points)]
+
+    def _ask(self, n_points):
+        if (
+            not isinstance(n_points, numbers.Integral)
+            or isinstance(n_points, bool)
+            or n_points < 1
+        ):
+            raise ValueError(f"'n_points' must be an int >= 1; got {n_points!r}.")
+        asked = []
+        for _ in range(n_points):
+            s, point = self._next_point()
+            self._pending.append((s, point, self.spaces[s].encode([point])[0]))
+            asked.append((s, point))
+        return asked
+
+    def _next_point(self):
+        while self._initial:
+            s, point = self._initial.pop(0)
+            if self._is_new(s, self.spaces[s].encode([point])[0]):
+                return s, point
+        if not np.isfinite(self.scores).any():
+            s = (len(self.scores) + len(self._pending)) % len(self.spaces)
+            return s, self._random_point(s)
+        return self._model_point()
+
+    def _model_point(self):
+        y = self._imputed_scores()
+        center, scale = y.mean(), y.std()
+        scale = scale if scale > 0 else 1.0
+        y = (y - center) / scale
+        lie = y.min()
+
+        # Condition every subspace's surrogate on its data plus pending lies;
+        # hyperparameters are refitted only when real observations changed.
+        best = -np.inf
+        fitted = {}
+        for s in range(len(self.spaces)):
+            mask = self.subspace_indices == s
+            if not mask.any():
+                continue
+            X = self._rows(s, include_pending=False)
+            gp = self._gps[s]
+            if self._fitted_at[s] != len(self.scores):
+                gp.fit(X, y[mask], self.rng)
+                self._fitted_at[s] = len(self.scores)
+            best = max(best, gp.predict(X)[0].max())
+            X_all = self._rows(s)
+            y_all = np.concatenate([y[mask], np.full(len(X_all) - len(X), lie)])
+            if len(X_all) > len(X):
+                gp.condition(X_all, y_all)
+            else:
+                gp.condition(X, y[mask])
+            fitted[s] = y_all
+
+        if self.acq_func == "hedge":
+            self._update_hedge()
+            names = list(ACQUISITIONS)
+        else:
+            names = [self.acq_func]
+
+        proposals = []
+        for name in names:
+            best_s, best_z, best_value = None, None, -np.inf
+            for s, y_s in fitted.items():
+                X_all = self._rows(s)
+                anchors = X_all[np.argsort(-y_s)[:3]]
+                z, value = maximize_acquisition(
+                    name, self._gps[s], self.spaces[s], best, self.rng,
+                    anchors=anchors, exclude=X_all,
+                )
+                if z is not None and value > best_value:
+                    best_s, best_z, best_value = s, z, value
+            proposals.append((best_s, best_z))
+
+        if self.acq_func == "hedge":
+            self._hedge_proposals = [p for p in proposals if p[0] is not None]
+            logits = _HEDGE_ETA * (self._hedge_gains - self._hedge_gains.max())
+            prob = np.exp(logits) / np.exp(logits).sum()
+            s, z = proposals[self.rng.choice(len(proposals), p=prob)]
+        else:
+            s, z = proposals[0]
+        if s is None:  # every candidate was a repeat: the space is exhausted
+            s = self.rng.randint(len(self.spaces))
+            return s, self._random_point(s)
+        return s, self.spaces[s].decode(z[None, :])[0]
+
+    def _update_hedge(self):
+        # GP-Hedge: each acquisition is rewarded with the posterior mean, under
+        # the newest surrogate, of the point it proposed last time.
+        for i, (s, z) in enumerate(self._hedge_proposals):
+            if self._fitted_at[s] >= 0:
+                self._hedge_gains[i] += self._gps[s].predict(z[None, :])[0][0]
+        self._hedge_proposals = []
+
+    # ------------------------------------------------------------------ tell
+    def tell(self, points, scores):
+        """Record the scores of evaluated points (higher is better).
+
+        Parameters
+        ----------
+        points : dict or list of dict
+            Points, usually from :meth:`ask`; any point of the space works.
+        scores : float or array-like of float
+            One score per point; ``nan`` or ``inf`` marks a failed evaluation.
+
+        Returns
+        -------
+        self : Optimizer
+        """
+        points, scores = _as_points(points, scores)
+        for point, score in zip(points, scores):
+            s = self._locate(point)
+            self.points.append(dict(point))
+            self.scores = np.append(self.scores, score)
+            self.subspace_indices = np.append(self.subspace_indices, s)
+            z = np.empty(1, dtype=object)
+            z[0] = self.spaces[s].encode([point])[0]
+            self._encoded = np.concatenate([self._encoded, z])
+        return self
+
+    def _locate(self, point):
+        for i, (s, pending, _) in enumerate(self._pending):
+            if _dict_equal(pending, point):
+                del self._pending[i]
+                return s
+        return self._locate_space(point)
+
+    # ------------------------------------------------------------- results
+    @property
+    def best_index(self):
+        """Index in :attr:`points` of the best finite score (None if none)."""
+        if not np.isfinite(self.scores).any():
+            return None
+        return int(np.nanargmax(np.where(np.isfinite(self.scores), self.scores, np.nan)))
+
+    @property
+    def best_point(self):
+        """The told point with the highest finite score (None if none)."""
+        i = self.best_index
+        return None if i is None else self.points[i]
+
+    @property
+    def best_score(self):
+        """The highest finite score told so far (nan if none)."""
+        i = self.best_index
+        return np.nan if i is None else float(self.scores[i])
+
+    def predict(self, points):
+        """Posterior mean and standard deviation of the score at ``points``.
+
+        Uses the surrogate of each point's subspace as last fitted by
+        :meth:`ask`; scores are on their original scale.
+        """
+        y = self._imputed_scores()
+        center, scale = y.mean(), (y.std() or 1.0)
+        out = []
+        for point in points:
+            s = self._locate_space(point)
+            if self._fitted_at[s] < 0:
+                raise ValueError("No surrogate has been fitted yet; call ask() first.")
+            z = self.spaces[s].encode([point])
+            mean, var = self._gps[s].predict(z)
+            out.append((center + scale * mean[0], scale * np.sqrt(var[0])))
+        mean, std = np.array(out).T
+        return mean, std
+
+    def _locate_space(self, point):
+        for s, space in enumerate(self.spaces):
+            if point in space:
+                return s
+        raise ValueError(f"The point {point!r} is not in the search space.")
+

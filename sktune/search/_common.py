@@ -1,0 +1,78 @@
+"""Pieces shared by the search estimators."""
+
+from sklearn.base import is_classifier
+from sklearn.model_selection import check_cv
+
+
+class _FrozenCV:
+    """A cross-validator that splits once and then repeats those splits.
+
+    ``BaseSearchCV`` calls ``cv.split`` on every ``evaluate_candidates`` call,
+    so a shuffling splitter without a fixed seed would score each batch of a
+    sequential search on different folds: scores would not be comparable and
+    paired statistics on ``split<k>_test_*`` would be invalid. Wrapping the
+    user's ``cv`` in this object for one ``fit`` freezes the first split.
+    """
+
+    def __init__(self, cv, estimator):
+        self.cv = cv
+        self.classifier = is_classifier(estimator)
+        self.splits_ = None
+
+    def _checked(self, y):
+        return check_cv(self.cv, y, classifier=self.classifier)
+
+    def get_n_splits(self, X=None, y=None, groups=None, **split_params):
+        if self.splits_ is not None:
+            return len(self.splits_)
+        return self._checked(y).get_n_splits(X, y, groups, **split_params)
+
+    def split(self, X, y=None, groups=None, **split_params):
+        if self.splits_ is None:
+            self.splits_ = list(self._checked(y).split(X, y, groups, **split_params))
+        yield from self.splits_
+
+
+def check_param_names(estimator, spaces):
+    """Raise a ValueError naming any searched parameter the estimator lacks.
+
+    A name is valid when ``estimator.get_params(deep=True)`` has it, when a
+    prefix of it is searched in the same subspace (swapping a pipeline step
+    together with that step's parameters, as ``GridSearchCV`` allows), or
+    when it is routed through a prefix the owning object declares in
+    ``prefixes_`` (skorch's ``module__``, ``optimizer__``, ...).
+    """
+    params = estimator.get_params(deep=True)
+    for space in spaces:
+        for name in space.names:
+            if name in params:
+                continue
+            parts = name.split("__")
+            prefixes = ["__".join(parts[:i]) for i in range(1, len(parts))]
+            if any(p in space.names for p in prefixes):
+                continue
+            owners = [estimator] + [params.get(p) for p in prefixes]
+            if any(
+                parts[i] in getattr(owner, "prefixes_", ())
+                for i, owner in enumerate(owners[: len(parts)])
+                if owner is not None
+            ):
+                continue
+            raise ValueError(
+                f"Invalid parameter {name!r} in the search space for estimator "
+                f"{type(estimator).__name__}. Valid parameters are: "
+                f"{sorted(params)!r}."
+            )
+
+
+def score_key(results, refit):
+    """The ``cv_results_`` key of the mean score a sequential search maximises.
+
+    The metric named by ``refit`` when it names one; otherwise the single
+    metric, or the first of several (``refit`` callable or False).
+    """
+    if isinstance(refit, str) and f"mean_test_{refit}" in results:
+        return f"mean_test_{refit}"
+    if "mean_test_score" in results:
+        return "mean_test_score"
+    return next(k for k in results if k.startswith("mean_test_"))

@@ -1,0 +1,429 @@
+"""Search spaces: sktune dimensions, scipy.stats distributions and lists.
+
+A search space maps each hyperparameter name to a *dimension*. Three dialects
+are accepted wherever sktune takes a space:
+
+- sktune dimensions: :class:`Real`, :class:`Integer`, :class:`Categorical`;
+- the :class:`~sklearn.model_selection.RandomizedSearchCV` dialect as is:
+  frozen ``scipy.stats`` distributions (mapped to and from the unit interval
+  through their ``cdf`` / ``ppf``, so ``loguniform`` is a log-scaled real and
+  ``randint`` an integer) and lists of values (categorical);
+- a list of such dicts for conditional spaces, as
+  :class:`~sklearn.model_selection.GridSearchCV` takes a list of grids.
+
+Every dimension maps a value to one or more columns in ``[0, 1]`` (the
+*encoding* the Gaussian process sees) and back, and maps a uniform draw
+``u`` in ``[0, 1)`` to a value distributed as the dimension's prior.
+"""
+
+import numbers
+from collections.abc import Mapping
+
+import numpy as np
+from scipy import stats
+from sklearn.utils import check_random_state
+
+__all__ = ["Real", "Integer", "Categorical", "Space"]
+
+# ppf(0) and ppf(1) are infinite for unbounded distributions (and ppf(0) of a
+# discrete one is below its support), so unit values are kept this far inside.
+_EPS = 1e-12
+
+
+class Dimension:
+    """Base class of one searched hyperparameter; not used directly."""
+
+    #: Number of columns of the encoding seen by the surrogate model.
+    n_columns = 1
+    #: Whether the encoding may be refined by a gradient method.
+    is_continuous = True
+
+    def from_uniform(self, u):
+        """Map uniform draws ``u`` (shape ``(n,)``) to values of the prior."""
+        raise NotImplementedError
+
+    def encode(self, values):
+        """Map values to their encoding, an array of shape ``(n, n_columns)``."""
+        raise NotImplementedError
+
+    def decode(self, z):
+        """Map encodings (shape ``(n, n_columns)``) back to the nearest values."""
+        return self.from_uniform(np.clip(z[:, 0], 0.0, 1.0))
+
+    def rvs(self, n_samples=1, random_state=None):
+        """Draw ``n_samples`` values from the prior."""
+        rng = check_random_state(random_state)
+        return self.from_uniform(rng.uniform(size=n_samples))
+
+
+def _check_bounds(cls_name, low, high, log, kind=numbers.Real):
+    for name, value in (("low", low), ("high", high)):
+        if (
+            not isinstance(value, kind)
+            or isinstance(value, bool)
+            or not np.isfinite(value)
+        ):
+            expected = "an integer" if kind is numbers.Integral else "a finite number"
+            raise TypeError(
+                f"{cls_name}: {name!r} must be {expected}; got {value!r} "
+                f"of type {type(value).__name__}."
+            )
+    if not low < high:
+        raise ValueError(
+            f"{cls_name}: 'low' must be lower than 'high'; got low={low!r}, "
+            f"high={high!r}."
+        )
+    if not isinstance(log, (bool, np.bool_)):
+        raise TypeError(f"{cls_name}: 'log' must be a bool; got {log!r}.")
+    if log and low <= 0:
+        raise ValueError(
+            f"{cls_name}: 'low' must be positive when log=True; got low={low!r}."
+        )
+
+
+class Real(Dimension):
+    """A real-valued hyperparameter in ``[low, high]``.
+
+    Parameters
+    ----------
+    low, high : float
+        Bounds, ``low < high``.
+    log : bool, default=False
+        Search on a log scale (uniform prior over ``log(value)``); needs
+        ``low > 0``.
+
+    Examples
+    --------
+    >>> from sktune import Real
+    >>> dim = Real(1e-3, 1e3, log=True)
+    >>> [round(v, 3) for v in dim.from_uniform([0.0, 0.5, 1.0])]
+    [0.001, 1.0, 1000.0]
+    """
+
+    def __init__(self, low, high, log=False):
+        _check_bounds("Real", low, high, log)
+        self.low = float(low)
+        self.high = float(high)
+        self.log = bool(log)
+
+    def _warp(self, x):
+        x = np.asarray(x, dtype=float)
+        return np.log(x) if self.log else x
+
+    def from_uniform(self, u):
+        lo, hi = self._warp(self.low), self._warp(self.high)
+        x = lo + np.asarray(u, dtype=float) * (hi - lo)
+        x = np.exp(x) if self.log else x
+        return [float(v) for v in np.clip(x, self.low, self.high)]
+
+    def encode(self, values):
+        lo, hi = self._warp(self.low), self._warp(self.high)
+        return ((self._warp(values) - lo) / (hi - lo)).reshape(-1, 1)
+
+    def __repr__(self):
+        return f"Real({self.low!r}, {self.high!r}, log={self.log})"
+
+
+class Integer(Dimension):
+    """An integer hyperparameter in ``[low, high]`` (both included).
+
+    Each integer owns an equal share of the unit interval (of its log when
+    ``log=True``), so a uniform draw gives a uniform (log-uniform) integer and
+    the surrogate sees a value at the centre of its share.
+
+    Parameters
+    ----------
+    low, high : int
+        Bounds, ``low < high``.
+    log : bool, default=False
+        Search on a log scale; needs ``low > 0``.
+
+    Examples
+    --------
+    >>> from sktune import Integer
+    >>> Integer(1, 4).from_uniform([0.0, 0.3, 0.99])
+    [1, 2, 4]
+    """
+
+    def __init__(self, low, high, log=False):
+        _check_bounds("Integer", low, high, log, kind=numbers.Integral)
+        self.low = int(low)
+        self.high = int(high)
+        self.log = bool(log)
+
+    def _edges(self):
+        lo, hi = self.low - 0.5, self.high + 0.5
+        return (np.log(lo), np.log(hi)) if self.log else (lo, hi)
+
+    def from_uniform(self, u):
+        lo, hi = self._edges()
+        x = lo + np.asarray(u, dtype=float) * (hi - lo)
+        x = np.exp(x) if self.log else x
+        return [int(v) for v in np.clip(np.round(x), self.low, self.high)]
+
+    def encode(self, values):
+        lo, hi = self._edges()
+        x = np.asarray(values, dtype=float)
+        x = np.log(x) if self.log else x
+        return ((x - lo) / (hi - lo)).reshape(-1, 1)
+
+    def __repr__(self):
+        return f"Integer({self.low!r}, {self.high!r}, log={self.log})"
+
+
+def _same(a, b):
+    if a is b:
+        return True
+    if isinstance(a, bool) or isinstance(b, bool):
+        return False  # True == 1, but they are different choices
+    both_numbers = isinstance(a, numbers.Number) and isinstance(b, numbers.Number)
+    if not both_numbers and type(a) is not type(b):
+        return False
+    try:
+        return bool(a == b)
+    except Exception:  # arrays, objects whose == is not a bool
+        return False
+
+
+class Categorical(Dimension):
+    """A hyperparameter taking one of a list of values.
+
+    The surrogate sees a one-hot encoding; the values may be of any type
+    (strings, numbers, ``None``, estimators, tuples).
+
+    Parameters
+    ----------
+    choices : sequence
+        The values, at least one.
+
+    Examples
+    --------
+    >>> from sktune import Categorical
+    >>> Categorical(["linear", "rbf"]).from_uniform([0.2, 0.7])
+    ['linear', 'rbf']
+    """
+
+    is_continuous = False
+
+    def __init__(self, choices):
+        if isinstance(choices, (str, bytes, Mapping)) or not hasattr(
+            choices, "__len__"
+        ):
+            raise TypeError(
+                f"Categorical: 'choices' must be a list of values; got {choices!r}."
+            )
+        if len(choices) == 0:
+            raise ValueError("Categorical: 'choices' must not be empty.")
+        self.choices = list(choices)
+
+    @property
+    def n_columns(self):
+        return len(self.choices)
+
+    def index(self, value):
+        """Position of ``value`` among the choices."""
+        for i, choice in enumerate(self.choices):
+            if _same(choice, value):
+                return i
+        raise ValueError(f"{value!r} is not one of the choices {self.choices!r}.")
+
+    def from_uniform(self, u):
+        k = len(self.choices)
+        idx = np.minimum((np.asarray(u, dtype=float) * k).astype(int), k - 1)
+        return [self.choices[i] for i in idx]
+
+    def encode(self, values):
+        z = np.zeros((len(values), len(self.choices)))
+        for row, value in enumerate(values):
+            z[row, self.index(value)] = 1.0
+        return z
+
+    def decode(self, z):
+        return [self.choices[i] for i in np.argmax(z, axis=1)]
+
+    def __repr__(self):
+        return f"Categorical({self.choices!r})"
+
+
+class _Distribution(Dimension):
+    """A frozen ``scipy.stats`` distribution, mapped through its cdf / ppf."""
+
+    def __init__(self, dist):
+        self.dist = dist
+        self.discrete = isinstance(getattr(dist, "dist", None), stats.rv_discrete)
+
+    def from_uniform(self, u):
+        u = np.clip(np.asarray(u, dtype=float), _EPS, 1.0 - _EPS)
+        x = np.atleast_1d(self.dist.ppf(u))
+        if self.discrete:
+            return [int(v) for v in x]
+        return [float(v) for v in x]
+
+    def encode(self, values):
+        x = np.asarray(values, dtype=float)
+        if self.discrete:
+            # The centre of the step of the cdf that ppf maps back to x.
+            u = 0.5 * (self.dist.cdf(x - 1) + self.dist.cdf(x))
+        else:
+            u = self.dist.cdf(x)
+        return np.clip(np.asarray(u, dtype=float), 0.0, 1.0).reshape(-1, 1)
+
+    def __repr__(self):
+        return f"_Distribution({self.dist.dist.name}{self.dist.args})"
+
+
+def _as_dimension(name, value):
+    """Parse one entry of a search space, naming ``name`` in any error."""
+    if isinstance(value, Dimension):
+        return value
+    if hasattr(value, "rvs"):
+        if not (hasattr(value, "ppf") and hasattr(value, "cdf")):
+            raise TypeError(
+                f"Parameter {name!r}: a distribution must have 'ppf' and 'cdf' "
+                "(a frozen scipy.stats distribution); got "
+                f"{type(value).__name__}."
+            )
+        return _Distribution(value)
+    if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__len__"):
+        raise TypeError(
+            f"Parameter {name!r}: expected a list of values, a frozen "
+            "scipy.stats distribution, or Real/Integer/Categorical; got "
+            f"{value!r} of type {type(value).__name__}. Single values need to "
+            "be wrapped in a list with one element."
+        )
+    if isinstance(value, np.ndarray) and value.ndim != 1:
+        raise ValueError(
+            f"Parameter {name!r}: an array of choices must be one-dimensional; "
+            f"got shape {value.shape}."
+        )
+    if len(value) == 0:
+        raise ValueError(f"Parameter {name!r}: the list of choices is empty.")
+    return Categorical(value)
+
+
+class Space:
+    """A search space: named dimensions, mapped to and from the unit cube.
+
+    Parameters
+    ----------
+    dimensions : dict
+        Maps parameter names to :class:`Real`, :class:`Integer`,
+        :class:`Categorical`, a frozen ``scipy.stats`` distribution or a
+        list of values.
+
+    Attributes
+    ----------
+    names : list of str
+        Parameter names, in the order given.
+    dimensions : list of Dimension
+        The parsed dimensions, in the same order.
+    n_columns : int
+        Width of the encoding (one-hot columns count once per choice).
+
+    Examples
+    --------
+    >>> from scipy.stats import loguniform
+    >>> from sktune.space import Space
+    >>> space = Space({"C": loguniform(1e-2, 1e2), "kernel": ["linear", "rbf"]})
+    >>> space.n_columns
+    3
+    >>> point = space.from_uniform([[0.5, 0.9]])[0]
+    >>> round(point["C"], 6), point["kernel"]
+    (1.0, 'rbf')
+    """
+
+    def __init__(self, dimensions):
+        if not isinstance(dimensions, Mapping):
+            raise TypeError(
+                "A search space must be a dict mapping parameter names to "
+                f"dimensions; got {type(dimensions).__name__}."
+            )
+        if len(dimensions) == 0:
+            raise ValueError("A search space must hold at least one parameter.")
+        for name in dimensions:
+            if not isinstance(name, str):
+                raise TypeError(f"Parameter names must be strings; got {name!r}.")
+        self.names = list(dimensions)
+        self.dimensions = [_as_dimension(n, d) for n, d in dimensions.items()]
+        self.n_columns = sum(d.n_columns for d in self.dimensions)
+        bounds = np.cumsum([0] + [d.n_columns for d in self.dimensions])
+        self._slices = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
+
+    @property
+    def n_dims(self):
+        """Number of hyperparameters."""
+        return len(self.dimensions)
+
+    @property
+    def continuous_columns(self):
+        """Boolean mask of the encoding columns a gradient method may move."""
+        mask = np.zeros(self.n_columns, dtype=bool)
+        for dim, cols in zip(self.dimensions, self._slices):
+            mask[cols] = dim.is_continuous
+        return mask
+
+    def from_uniform(self, u):
+        """Map a ``(n, n_dims)`` array of uniform draws to ``n`` points."""
+        u = np.atleast_2d(np.asarray(u, dtype=float))
+        columns = [dim.from_uniform(u[:, j]) for j, dim in enumerate(self.dimensions)]
+        return [dict(zip(self.names, values)) for values in zip(*columns)]
+
+    def rvs(self, n_samples=1, random_state=None):
+        """Draw ``n_samples`` points (dicts) from the prior."""
+        rng = check_random_state(random_state)
+        return self.from_uniform(rng.uniform(size=(n_samples, self.n_dims)))
+
+    def encode(self, points):
+        """Map points (dicts) to a ``(n, n_columns)`` array in ``[0, 1]``."""
+        z = np.empty((len(points), self.n_columns))
+        for name, dim, cols in zip(self.names, self.dimensions, self._slices):
+            z[:, cols] = dim.encode([p[name] for p in points])
+        return z
+
+    def decode(self, z):
+        """Map a ``(n, n_columns)`` array to the nearest points (dicts)."""
+        z = np.atleast_2d(np.asarray(z, dtype=float))
+        columns = [
+            dim.decode(z[:, cols]) for dim, cols in zip(self.dimensions, self._slices)
+        ]
+        return [dict(zip(self.names, values)) for values in zip(*columns)]
+
+    def __contains__(self, point):
+        if set(point) != set(self.names):
+            return False
+        try:
+            z = self.encode([point])
+        except (ValueError, TypeError):
+            return False
+        return bool(np.all((z >= -1e-9) & (z <= 1 + 1e-9)))
+
+    def __repr__(self):
+        inner = ", ".join(f"{n!r}: {d!r}" for n, d in zip(self.names, self.dimensions))
+        return f"Space({{{inner}}})"
+
+
+def check_search_spaces(search_spaces):
+    """Parse any accepted dialect into a list of :class:`Space` (subspaces).
+
+    Parameters
+    ----------
+    search_spaces : dict, Space or list of those
+        A single space or a list of subspaces (a conditional space).
+
+    Returns
+    -------
+    spaces : list of Space
+    """
+    if isinstance(search_spaces, (Mapping, Space)):
+        search_spaces = [search_spaces]
+    if isinstance(search_spaces, (str, bytes)) or not hasattr(
+        search_spaces, "__iter__"
+    ):
+        raise TypeError(
+            "A search space must be a dict or a list of dicts; got "
+            f"{type(search_spaces).__name__}."
+        )
+    spaces = [s if isinstance(s, Space) else Space(s) for s in search_spaces]
+    if not spaces:
+        raise ValueError("The list of search spaces is empty.")
+    return spaces
