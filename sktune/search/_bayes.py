@@ -222,6 +222,7 @@ class BayesSearchCV(BaseSearchCV):
                 except ValueError as exc:
                     if not _all_fits_failed(exc):
                         raise
+                    last_failure = exc
                     warnings.warn(
                         f"Every fit of {len(params)} candidate(s) failed; they are "
                         f"recorded with error_score={self.error_score!r}.{exc}",
@@ -239,9 +240,19 @@ class BayesSearchCV(BaseSearchCV):
             if last_returned is None:
                 # Nothing succeeded: BaseSearchCV has no result to keep.
                 raise ValueError(
-                    f"All the fits of all {n_done} candidates failed. It is very "
-                    "likely that your model is misconfigured. You can try to "
-                    "debug the error by setting error_score='raise'."
+                    f"The fits of all {n_done} candidates failed; the last batch "
+                    f"reported:{last_failure}"
+                ) from last_failure
+            non_finite = [
+                key for key, value in results.items()
+                if key.startswith(("mean_test_", "mean_train_"))
+                and not np.all(np.isfinite(value))
+            ]
+            if non_finite:
+                warnings.warn(
+                    f"Some of the scores in {non_finite} are non-finite: those "
+                    "candidates failed on one or more folds.",
+                    UserWarning,
                 )
             if results is not last_returned:
                 # BaseSearchCV keeps the dict evaluate_candidates last returned
@@ -256,8 +267,18 @@ class BayesSearchCV(BaseSearchCV):
         # Splice in the batches whose every fit failed: BaseSearchCV drops
         # them when it raises, but the user asked for them to be recorded.
         self._format_args = (candidate_params, n_splits, out, more_results)
-        if not getattr(self, "_failed_batches", None):
+        failed_batches = getattr(self, "_failed_batches", None)
+        if failed_batches:
+            candidate_params, out, more_results = self._splice_failures(
+                candidate_params, n_splits, out, more_results
+            )
+        with warnings.catch_warnings():
+            # BaseSearchCV warns about non-finite scores on every batch; the
+            # search warns once, when it ends.
+            warnings.filterwarnings("ignore", "One or more of the", UserWarning)
             return super()._format_results(candidate_params, n_splits, out, more_results)
+
+    def _splice_failures(self, candidate_params, n_splits, out, more_results):
         params, outs = [], []
         more = {key: [] for key in more_results or {}}
         start = 0
@@ -276,7 +297,7 @@ class BayesSearchCV(BaseSearchCV):
                 for k in range(n_splits)
             ]
             start = n_before
-        return super()._format_results(params, n_splits, outs, more)
+        return params, outs, more
 
     def _failed_fit_record(self, template):
         """A ``_fit_and_score`` result for a fit that failed."""
