@@ -54,7 +54,7 @@ def _log_h(z):
     zl = z[lower]
     value[lower] = -0.5 * zl**2 - _LOG_SQRT_2PI - 2.0 * np.log(-zl)
     value[lower] += np.log1p(-3.0 / zl**2)
-    grad[lower] = -zl
+    grad[lower] = -zl - 2.0 / zl + (6.0 / zl**3) / (1.0 - 3.0 / zl**2)
     return value, grad
 
 

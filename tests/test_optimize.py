@@ -1,0 +1,258 @@
+"""The Gaussian process, the acquisitions and the ask/tell optimiser."""
+
+import mpmath
+import numpy as np
+import pytest
+from scipy.optimize import approx_fprime, check_grad
+from scipy.stats import norm
+
+from sktune import Categorical, Integer, Real
+from sktune.optimize import Optimizer
+from sktune.optimize._acquisition import _log_h, acquisition, maximize_acquisition
+from sktune.optimize._gp import GaussianProcess, _neg_log_posterior, _Prior
+from sktune.space import Space
+
+
+def _branin(x1, x2):
+    b, c, t = 5.1 / (4 * np.pi**2), 5 / np.pi, 1 / (8 * np.pi)
+    return (x2 - b * x1**2 + c * x1 - 6) ** 2 + 10 * (1 - t) * np.cos(x1) + 10
+
+
+@pytest.fixture
+def gp():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(12, 3))
+    y = np.sin(6 * X[:, 0]) + X[:, 1] ** 2 - X[:, 2]
+    return GaussianProcess().fit(X, (y - y.mean()) / y.std(), rng), rng
+
+
+def test_gp_log_posterior_gradient_is_exact():
+    rng = np.random.RandomState(1)
+    X, y = rng.uniform(size=(15, 4)), rng.normal(size=15)
+    prior = _Prior(4)
+    for theta in prior.mean + 0.5 * rng.normal(size=(3, 6)):
+        theta[-1] = np.log(1e-2)  # a noise large enough for finite differences
+        grad = _neg_log_posterior(theta, X, y, prior)[1]
+        numeric = approx_fprime(
+            theta, lambda t: _neg_log_posterior(t, X, y, prior)[0], 1e-7
+        )
+        np.testing.assert_allclose(grad, numeric, rtol=1e-4, atol=1e-4)
+
+
+def test_gp_prediction_gradients_are_exact(gp):
+    gp, rng = gp
+    for x in rng.uniform(size=(4, 3)):
+        assert check_grad(lambda v: gp.predict(v[None])[0][0],
+                          lambda v: gp.predict(v[None], True)[2][0], x) < 1e-5
+        assert check_grad(lambda v: gp.predict(v[None])[1][0],
+                          lambda v: gp.predict(v[None], True)[3][0], x) < 1e-5
+
+
+def test_gp_interpolates_noise_free_data_and_is_unsure_far_away():
+    rng = np.random.RandomState(0)
+    X = np.linspace(0, 0.5, 10)[:, None]
+    y = np.sin(8 * X[:, 0])
+    gp = GaussianProcess().fit(X, y, rng)
+    mean, var = gp.predict(X)
+    np.testing.assert_allclose(mean, y, atol=0.05)
+    assert gp.predict([[1.0]])[1][0] > 20 * var.max()
+
+
+def test_gp_learns_a_large_noise_for_noisy_data():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(60, 1))
+    y = rng.normal(size=60)  # pure noise
+    gp = GaussianProcess().fit(X, y, rng)
+    assert gp.noise_var_ > 0.3
+
+
+@pytest.mark.parametrize("z", [-2e4, -1e3, -50.0, -8.0, -1.0, -0.3, 0.0, 2.0, 8.0])
+def test_log_h_matches_an_arbitrary_precision_reference(z):
+    mpmath.mp.dps = 60
+    zm = mpmath.mpf(z)
+    cdf, pdf = mpmath.ncdf(zm), mpmath.npdf(zm)
+    h = zm * cdf + pdf
+    value, grad = _log_h(np.array([z]))
+    np.testing.assert_allclose(value, float(mpmath.log(h)), rtol=1e-9)
+    np.testing.assert_allclose(grad, float(cdf / h), rtol=1e-6)
+
+
+def test_log_h_is_finite_and_monotone_far_in_the_tail():
+    z = -np.logspace(0, 8, 200)
+    value, grad = _log_h(z)
+    assert np.all(np.isfinite(value)) and np.all(np.isfinite(grad))
+    assert np.all(np.diff(value) < 0)
+    np.testing.assert_allclose(_log_h(np.array([-2e3]))[0], -0.5 * 4e6 - 0.5 * np.log(2 * np.pi) - 2 * np.log(2e3), rtol=1e-12)
+
+
+def test_expected_improvement_known_answer(gp):
+    gp, _ = gp
+    Z = np.array([[0.3, 0.3, 0.3]])
+    mean, var = gp.predict(Z)
+    best = mean[0] - 0.5
+    sigma = np.sqrt(var[0])
+    z = (mean[0] - best) / sigma
+    expected = sigma * (z * norm.cdf(z) + norm.pdf(z))
+    np.testing.assert_allclose(np.exp(acquisition("EI", gp, Z, best)), expected, rtol=1e-9)
+    np.testing.assert_allclose(np.exp(acquisition("PI", gp, Z, best)), norm.cdf(z), rtol=1e-9)
+    np.testing.assert_allclose(acquisition("LCB", gp, Z, best), mean + 1.96 * sigma)
+
+
+@pytest.mark.parametrize("name", ["EI", "PI", "LCB"])
+def test_acquisition_gradients_are_exact(gp, name):
+    gp, rng = gp
+    best = 0.8
+    for x in rng.uniform(size=(4, 3)):
+        assert check_grad(
+            lambda v: acquisition(name, gp, v[None], best)[0],
+            lambda v: acquisition(name, gp, v[None], best, return_grad=True)[1][0],
+            x,
+        ) < 1e-4
+
+
+def test_maximize_acquisition_never_returns_an_excluded_point():
+    space = Space({"k": ["a", "b", "c"], "n": Integer(0, 1)})
+    rng = np.random.RandomState(0)
+    X = space.encode([{"k": "a", "n": 0}, {"k": "b", "n": 1}])
+    gp = GaussianProcess().fit(X, np.array([1.0, -1.0]), rng)
+    all_points = space.encode([{"k": k, "n": n} for k in "abc" for n in (0, 1)])
+    z, _ = maximize_acquisition("EI", gp, space, 1.0, rng, exclude=all_points[:5])
+    np.testing.assert_array_equal(z, all_points[5])
+    z, value = maximize_acquisition("EI", gp, space, 1.0, rng, exclude=all_points)
+    assert z is None and value == -np.inf
+
+
+def test_optimizer_solves_branin_far_better_than_random():
+    space = {"x1": Real(-5.0, 10.0), "x2": Real(0.0, 15.0)}
+    opt = Optimizer(space, n_initial_points=8, random_state=0)
+    for _ in range(30):
+        [p] = opt.ask()
+        opt.tell(p, -_branin(p["x1"], p["x2"]))
+    random = Space(space).rvs(30, random_state=0)
+    random_best = min(_branin(p["x1"], p["x2"]) for p in random)
+    assert -opt.best_score - 0.397887 < 0.05
+    assert -opt.best_score < random_best
+
+
+def test_optimizer_handles_mixed_spaces():
+    opt = Optimizer(
+        {"x": Real(-2, 2), "n": Integer(-5, 5), "c": Categorical(["bad", "good"])},
+        n_initial_points=6, random_state=0,
+    )
+    for _ in range(20):
+        [p] = opt.ask()
+        opt.tell(p, -(p["x"] - 1) ** 2 - (p["n"] - 2) ** 2 + (p["c"] == "good"))
+    assert opt.best_point == {"x": pytest.approx(1.0, abs=0.2), "n": 2, "c": "good"}
+
+
+def test_optimizer_batches_are_distinct_and_all_pending_points_count():
+    opt = Optimizer({"n": Integer(0, 30)}, n_initial_points=3, random_state=0)
+    first = opt.ask(3)
+    opt.tell(first, [-abs(p["n"] - 10) for p in first])
+    batch = opt.ask(4) + opt.ask(2)
+    values = [p["n"] for p in first + batch]
+    assert len(set(values)) == len(values)
+
+
+def test_optimizer_imputes_failures_and_keeps_going():
+    opt = Optimizer({"x": Real(0, 1)}, n_initial_points=3, random_state=0)
+    for _ in range(12):
+        [p] = opt.ask()
+        opt.tell(p, np.nan if p["x"] > 0.6 else -((p["x"] - 0.5) ** 2))
+    assert np.isnan(opt.scores).any()
+    assert opt.best_point["x"] == pytest.approx(0.5, abs=0.05)
+    # nan and inf never reach the surrogate
+    assert np.all(np.isfinite(opt._gps[0].alpha_))
+
+
+def test_optimizer_with_only_failures_samples_at_random():
+    opt = Optimizer({"x": Real(0, 1)}, n_initial_points=2, random_state=0)
+    for _ in range(5):
+        [p] = opt.ask()
+        opt.tell(p, np.inf)
+    assert opt.best_point is None and np.isnan(opt.best_score)
+    assert len(opt.ask(2)) == 2
+
+
+def test_optimizer_exhausts_a_finite_space_before_repeating():
+    opt = Optimizer({"k": ["a", "b", "c"]}, n_initial_points=2, random_state=0)
+    seen = []
+    for _ in range(5):
+        [p] = opt.ask()
+        seen.append(p["k"])
+        opt.tell(p, {"a": 0.0, "b": 1.0, "c": 0.5}[p["k"]])
+    assert set(seen[:3]) == {"a", "b", "c"}
+
+
+def test_optimizer_is_reproducible():
+    def run(seed):
+        opt = Optimizer({"x": Real(0, 1), "k": ["a", "b"]}, n_initial_points=3,
+                        random_state=seed)
+        for _ in range(8):
+            [p] = opt.ask()
+            opt.tell(p, p["x"] * (p["k"] == "a"))
+        return opt.points
+
+    assert run(0) == run(0)
+    assert run(0) != run(1)
+
+
+def test_optimizer_conditional_space_explores_both_subspaces_and_exploits_the_better():
+    spaces = [{"kind": ["flat"], "x": Real(0, 1)}, {"kind": ["peak"], "x": Real(0, 1)}]
+    opt = Optimizer(spaces, n_initial_points=4, random_state=0)
+    for _ in range(16):
+        [p] = opt.ask()
+        opt.tell(p, 0.2 if p["kind"] == "flat" else 1 - 4 * (p["x"] - 0.7) ** 2)
+    assert set(opt.subspace_indices[:4]) == {0, 1}
+    assert (opt.subspace_indices[4:] == 1).sum() > 8
+    assert opt.best_point["kind"] == "peak"
+
+
+@pytest.mark.parametrize("acq_func", ["EI", "LCB", "PI", "hedge"])
+def test_optimizer_every_acquisition_finds_a_quadratic_maximum(acq_func):
+    opt = Optimizer({"x": Real(-3, 3)}, n_initial_points=4, acq_func=acq_func,
+                    random_state=0)
+    for _ in range(14):
+        [p] = opt.ask()
+        opt.tell(p, -((p["x"] - 1.3) ** 2))
+    assert opt.best_point["x"] == pytest.approx(1.3, abs=0.1)
+
+
+@pytest.mark.parametrize("generator", ["sobol", "lhs", "random"])
+def test_optimizer_initial_designs_cover_the_space(generator):
+    opt = Optimizer({"x": Real(0, 1)}, n_initial_points=8,
+                    initial_point_generator=generator, random_state=0)
+    xs = sorted(p["x"] for p in opt.ask(8))
+    assert xs[0] < 0.3 and xs[-1] > 0.7
+
+
+def test_optimizer_tell_accepts_points_it_did_not_propose():
+    opt = Optimizer({"x": Real(0, 1)}, random_state=0)
+    opt.tell([{"x": 0.2}, {"x": 0.9}], [0.1, 0.7])
+    assert opt.best_point == {"x": 0.9}
+    with pytest.raises(ValueError, match="not in the search space"):
+        opt.tell({"x": 2.0}, 0.0)
+    with pytest.raises(ValueError, match="2 points but 1 scores"):
+        opt.tell([{"x": 0.2}, {"x": 0.3}], [0.1])
+
+
+def test_optimizer_predict_returns_mean_and_std_on_the_score_scale():
+    opt = Optimizer({"x": Real(0, 1)}, n_initial_points=5, random_state=0)
+    points = opt.ask(5)
+    opt.tell(points, [100 + p["x"] for p in points])
+    opt.ask()
+    mean, std = opt.predict(points)
+    np.testing.assert_allclose(mean, [100 + p["x"] for p in points], atol=0.05)
+    assert np.all(std < 0.1)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [({"n_initial_points": 0}, "n_initial_points"), ({"acq_func": "EIPS"}, "acq_func"),
+     ({"initial_point_generator": "halton"}, "initial_point_generator")],
+)
+def test_optimizer_bad_arguments_name_the_parameter(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        Optimizer({"x": Real(0, 1)}, **kwargs)
+    with pytest.raises(ValueError, match="n_points"):
+        Optimizer({"x": Real(0, 1)}).ask(0)
