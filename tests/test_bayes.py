@@ -17,7 +17,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
-from sktune import BayesSearchCV, Categorical, Integer, Real
+from sktune import BayesSearchCV, Integer, Real
 
 
 @pytest.fixture(scope="module")
@@ -101,9 +101,19 @@ def test_bayes_search_cv_results_have_sklearn_keys(iris):
     search = _search(return_train_score=True).fit(*iris)
     results = search.cv_results_
     for key in [
-        "params", "param_C", "mean_test_score", "std_test_score", "rank_test_score",
-        "split0_test_score", "split2_test_score", "mean_fit_time", "std_fit_time",
-        "mean_score_time", "mean_train_score", "split1_train_score", "subspace",
+        "params",
+        "param_C",
+        "mean_test_score",
+        "std_test_score",
+        "rank_test_score",
+        "split0_test_score",
+        "split2_test_score",
+        "mean_fit_time",
+        "std_fit_time",
+        "mean_score_time",
+        "mean_train_score",
+        "split1_train_score",
+        "subspace",
     ]:
         assert key in results, key
     assert isinstance(results["param_C"], np.ma.MaskedArray)
@@ -127,8 +137,12 @@ def test_bayes_search_multimetric_optimises_the_refit_metric(iris):
 
 
 def test_bayes_search_multimetric_without_refit_name_raises_before_fitting(iris):
-    search = _search(FailingClassifier(threshold=-1), {"c": Real(0.1, 1.0)},
-                     scoring=["accuracy", "f1_macro"], refit=True)
+    search = _search(
+        FailingClassifier(threshold=-1),
+        {"c": Real(0.1, 1.0)},
+        scoring=["accuracy", "f1_macro"],
+        refit=True,
+    )
     with pytest.raises(ValueError, match="refit must be set to a scorer key"):
         search.fit(*iris)
 
@@ -191,7 +205,9 @@ def test_bayes_search_batches_of_n_points_are_distinct(iris):
     search = _search(
         DecisionTreeClassifier(random_state=0),
         {"max_depth": Integer(1, 8), "criterion": ["gini", "entropy"]},
-        n_points=3, n_iter=9, n_initial_points=3,
+        n_points=3,
+        n_iter=9,
+        n_initial_points=3,
     ).fit(*iris)
     params = search.cv_results_["params"]
     assert len(params) == 9
@@ -228,8 +244,9 @@ def test_bayes_search_records_candidates_failing_on_some_folds(iris):
 
 
 def test_bayes_search_error_score_raise_raises(iris):
-    search = _search(FailingClassifier(threshold=0.0), {"c": Real(0.1, 1.0)},
-                     error_score="raise")
+    search = _search(
+        FailingClassifier(threshold=0.0), {"c": Real(0.1, 1.0)}, error_score="raise"
+    )
     with pytest.raises(ValueError, match="c is too large"):
         search.fit(*iris)
 
@@ -243,8 +260,12 @@ def test_bayes_search_when_every_fit_fails_raises_with_the_cause(iris):
 
 
 def test_bayes_search_error_score_number_is_recorded(iris):
-    search = _search(FailingClassifier(threshold=0.5), {"c": Real(0.01, 1.0)},
-                     error_score=-1.0, n_iter=8)
+    search = _search(
+        FailingClassifier(threshold=0.5),
+        {"c": Real(0.01, 1.0)},
+        error_score=-1.0,
+        n_iter=8,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FitFailedWarning)
         search.fit(*iris)
@@ -255,8 +276,9 @@ def test_bayes_search_error_score_number_is_recorded(iris):
 
 def test_bayes_search_freezes_shuffled_splits(iris):
     X, y = iris
-    search = _search(FoldFingerprint(), {"c": Real(0.0, 1.0)},
-                     cv=KFold(3, shuffle=True), n_iter=6)
+    search = _search(
+        FoldFingerprint(), {"c": Real(0.0, 1.0)}, cv=KFold(3, shuffle=True), n_iter=6
+    )
     search.fit(X, y)
     for k in range(3):
         scores = search.cv_results_[f"split{k}_test_score"]
@@ -273,8 +295,9 @@ def test_bayes_search_routes_groups_to_the_splitter(iris):
             seen.append(groups)
             return super().split(X, y, groups)
 
-    search = _search(FoldFingerprint(), {"c": Real(0.0, 1.0)},
-                     cv=RecordingGroupKFold(5), n_iter=4)
+    search = _search(
+        FoldFingerprint(), {"c": Real(0.0, 1.0)}, cv=RecordingGroupKFold(5), n_iter=4
+    )
     search.fit(X, y, groups=groups)
     assert seen and all(g is not None for g in seen)
     assert search.n_splits_ == 5
@@ -307,8 +330,11 @@ def test_bayes_search_conditional_space_keeps_rows_to_their_subspace(cancer):
     X, y = cancer
     spaces = [
         {"kernel": ["linear"], "C": Real(1e-2, 1e1, log=True)},
-        {"kernel": ["rbf"], "C": Real(1e-2, 1e2, log=True),
-         "gamma": Real(1e-4, 1e0, log=True)},
+        {
+            "kernel": ["rbf"],
+            "C": Real(1e-2, 1e2, log=True),
+            "gamma": Real(1e-4, 1e0, log=True),
+        },
     ]
     search = _search(SVC(), spaces, n_iter=10, n_initial_points=4).fit(X, y)
     results = search.cv_results_

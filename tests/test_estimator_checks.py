@@ -3,7 +3,10 @@
 import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import SVR
-from sklearn.utils.estimator_checks import check_param_validation, parametrize_with_checks
+from sklearn.utils.estimator_checks import (
+    check_param_validation,
+    parametrize_with_checks,
+)
 
 from sktune import BayesSearchCV, Real
 
@@ -11,12 +14,20 @@ from sktune import BayesSearchCV, Real
 def _searches():
     return [
         BayesSearchCV(
-            LogisticRegression(), {"C": Real(1e-2, 1e2, log=True)}, n_iter=3, cv=2,
-            n_initial_points=2, random_state=0,
+            LogisticRegression(),
+            {"C": Real(1e-2, 1e2, log=True)},
+            n_iter=3,
+            cv=2,
+            n_initial_points=2,
+            random_state=0,
         ),
         BayesSearchCV(
-            SVR(), {"C": Real(1e-2, 1e2, log=True)}, n_iter=3, cv=2,
-            n_initial_points=2, random_state=0,
+            SVR(),
+            {"C": Real(1e-2, 1e2, log=True)},
+            n_iter=3,
+            cv=2,
+            n_initial_points=2,
+            random_state=0,
         ),
     ]
 
@@ -26,6 +37,8 @@ def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
 
 
-@pytest.mark.parametrize("search", _searches(), ids=lambda s: type(s.estimator).__name__)
+@pytest.mark.parametrize(
+    "search", _searches(), ids=lambda s: type(s.estimator).__name__
+)
 def test_search_check_param_validation(search):
     check_param_validation(type(search).__name__, search)

@@ -42,10 +42,22 @@ def test_gp_log_posterior_gradient_is_exact():
 def test_gp_prediction_gradients_are_exact(gp):
     gp, rng = gp
     for x in rng.uniform(size=(4, 3)):
-        assert check_grad(lambda v: gp.predict(v[None])[0][0],
-                          lambda v: gp.predict(v[None], True)[2][0], x) < 1e-5
-        assert check_grad(lambda v: gp.predict(v[None])[1][0],
-                          lambda v: gp.predict(v[None], True)[3][0], x) < 1e-5
+        assert (
+            check_grad(
+                lambda v: gp.predict(v[None])[0][0],
+                lambda v: gp.predict(v[None], True)[2][0],
+                x,
+            )
+            < 1e-5
+        )
+        assert (
+            check_grad(
+                lambda v: gp.predict(v[None])[1][0],
+                lambda v: gp.predict(v[None], True)[3][0],
+                x,
+            )
+            < 1e-5
+        )
 
 
 def test_gp_interpolates_noise_free_data_and_is_unsure_far_away():
@@ -82,7 +94,11 @@ def test_log_h_is_finite_and_monotone_far_in_the_tail():
     value, grad = _log_h(z)
     assert np.all(np.isfinite(value)) and np.all(np.isfinite(grad))
     assert np.all(np.diff(value) < 0)
-    np.testing.assert_allclose(_log_h(np.array([-2e3]))[0], -0.5 * 4e6 - 0.5 * np.log(2 * np.pi) - 2 * np.log(2e3), rtol=1e-12)
+    np.testing.assert_allclose(
+        _log_h(np.array([-2e3]))[0],
+        -0.5 * 4e6 - 0.5 * np.log(2 * np.pi) - 2 * np.log(2e3),
+        rtol=1e-12,
+    )
 
 
 def test_expected_improvement_known_answer(gp):
@@ -93,8 +109,12 @@ def test_expected_improvement_known_answer(gp):
     sigma = np.sqrt(var[0])
     z = (mean[0] - best) / sigma
     expected = sigma * (z * norm.cdf(z) + norm.pdf(z))
-    np.testing.assert_allclose(np.exp(acquisition("EI", gp, Z, best)), expected, rtol=1e-9)
-    np.testing.assert_allclose(np.exp(acquisition("PI", gp, Z, best)), norm.cdf(z), rtol=1e-9)
+    np.testing.assert_allclose(
+        np.exp(acquisition("EI", gp, Z, best)), expected, rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        np.exp(acquisition("PI", gp, Z, best)), norm.cdf(z), rtol=1e-9
+    )
     np.testing.assert_allclose(acquisition("LCB", gp, Z, best), mean + 1.96 * sigma)
 
 
@@ -103,11 +123,14 @@ def test_acquisition_gradients_are_exact(gp, name):
     gp, rng = gp
     best = 0.8
     for x in rng.uniform(size=(4, 3)):
-        assert check_grad(
-            lambda v: acquisition(name, gp, v[None], best)[0],
-            lambda v: acquisition(name, gp, v[None], best, return_grad=True)[1][0],
-            x,
-        ) < 1e-4
+        assert (
+            check_grad(
+                lambda v: acquisition(name, gp, v[None], best)[0],
+                lambda v: acquisition(name, gp, v[None], best, return_grad=True)[1][0],
+                x,
+            )
+            < 1e-4
+        )
 
 
 def test_maximize_acquisition_never_returns_an_excluded_point():
@@ -137,11 +160,12 @@ def test_optimizer_solves_branin_far_better_than_random():
 def test_optimizer_handles_mixed_spaces():
     opt = Optimizer(
         {"x": Real(-2, 2), "n": Integer(-5, 5), "c": Categorical(["bad", "good"])},
-        n_initial_points=6, random_state=0,
+        n_initial_points=6,
+        random_state=0,
     )
     for _ in range(20):
         [p] = opt.ask()
-        opt.tell(p, -(p["x"] - 1) ** 2 - (p["n"] - 2) ** 2 + (p["c"] == "good"))
+        opt.tell(p, -((p["x"] - 1) ** 2) - (p["n"] - 2) ** 2 + (p["c"] == "good"))
     assert opt.best_point == {"x": pytest.approx(1.0, abs=0.2), "n": 2, "c": "good"}
 
 
@@ -186,8 +210,9 @@ def test_optimizer_exhausts_a_finite_space_before_repeating():
 
 def test_optimizer_is_reproducible():
     def run(seed):
-        opt = Optimizer({"x": Real(0, 1), "k": ["a", "b"]}, n_initial_points=3,
-                        random_state=seed)
+        opt = Optimizer(
+            {"x": Real(0, 1), "k": ["a", "b"]}, n_initial_points=3, random_state=seed
+        )
         for _ in range(8):
             [p] = opt.ask()
             opt.tell(p, p["x"] * (p["k"] == "a"))
@@ -210,8 +235,9 @@ def test_optimizer_conditional_space_explores_both_subspaces_and_exploits_the_be
 
 @pytest.mark.parametrize("acq_func", ["EI", "LCB", "PI", "hedge"])
 def test_optimizer_every_acquisition_finds_a_quadratic_maximum(acq_func):
-    opt = Optimizer({"x": Real(-3, 3)}, n_initial_points=4, acq_func=acq_func,
-                    random_state=0)
+    opt = Optimizer(
+        {"x": Real(-3, 3)}, n_initial_points=4, acq_func=acq_func, random_state=0
+    )
     for _ in range(14):
         [p] = opt.ask()
         opt.tell(p, -((p["x"] - 1.3) ** 2))
@@ -220,8 +246,12 @@ def test_optimizer_every_acquisition_finds_a_quadratic_maximum(acq_func):
 
 @pytest.mark.parametrize("generator", ["sobol", "lhs", "random"])
 def test_optimizer_initial_designs_cover_the_space(generator):
-    opt = Optimizer({"x": Real(0, 1)}, n_initial_points=8,
-                    initial_point_generator=generator, random_state=0)
+    opt = Optimizer(
+        {"x": Real(0, 1)},
+        n_initial_points=8,
+        initial_point_generator=generator,
+        random_state=0,
+    )
     xs = sorted(p["x"] for p in opt.ask(8))
     assert xs[0] < 0.3 and xs[-1] > 0.7
 
@@ -248,8 +278,11 @@ def test_optimizer_predict_returns_mean_and_std_on_the_score_scale():
 
 @pytest.mark.parametrize(
     "kwargs, match",
-    [({"n_initial_points": 0}, "n_initial_points"), ({"acq_func": "EIPS"}, "acq_func"),
-     ({"initial_point_generator": "halton"}, "initial_point_generator")],
+    [
+        ({"n_initial_points": 0}, "n_initial_points"),
+        ({"acq_func": "EIPS"}, "acq_func"),
+        ({"initial_point_generator": "halton"}, "initial_point_generator"),
+    ],
 )
 def test_optimizer_bad_arguments_name_the_parameter(kwargs, match):
     with pytest.raises(ValueError, match=match):

@@ -58,8 +58,15 @@ def test_log_real_prior_is_uniform_in_log_space():
     np.testing.assert_allclose(values, [1e-4, 1e-3, 1e-2, 1e-1, 1e0])
 
 
-@given(st.lists(st.one_of(st.integers(), st.text(max_size=3), st.none()),
-                min_size=1, max_size=6, unique=True), st.data())
+@given(
+    st.lists(
+        st.one_of(st.integers(), st.text(max_size=3), st.none()),
+        min_size=1,
+        max_size=6,
+        unique=True,
+    ),
+    st.data(),
+)
 def test_categorical_encoding_is_one_hot_and_roundtrips(choices, data):
     dim = Categorical(choices)
     values = data.draw(st.lists(st.sampled_from(choices), min_size=1, max_size=10))
@@ -77,8 +84,14 @@ def test_categorical_keeps_true_and_one_apart():
 
 @pytest.mark.parametrize(
     "dist",
-    [stats.loguniform(1e-3, 1e2), stats.uniform(-2, 5), stats.norm(3, 2),
-     stats.randint(2, 9), stats.poisson(4), stats.expon()],
+    [
+        stats.loguniform(1e-3, 1e2),
+        stats.uniform(-2, 5),
+        stats.norm(3, 2),
+        stats.randint(2, 9),
+        stats.poisson(4),
+        stats.expon(),
+    ],
     ids=lambda d: d.dist.name,
 )
 @settings(max_examples=30, deadline=None)
@@ -112,12 +125,19 @@ def test_discrete_distribution_prior_matches_its_pmf():
 @given(st.data())
 @settings(max_examples=30, deadline=None)
 def test_space_encode_decode_roundtrip_over_mixed_dimensions(data):
-    space = Space({
-        "a": Real(-3.0, 5.0), "b": Integer(1, 1000, log=True),
-        "c": ["x", "y", "z"], "d": stats.loguniform(1e-4, 1.0),
-    })
-    u = np.array(data.draw(st.lists(st.lists(unit, min_size=4, max_size=4),
-                                    min_size=1, max_size=8)))
+    space = Space(
+        {
+            "a": Real(-3.0, 5.0),
+            "b": Integer(1, 1000, log=True),
+            "c": ["x", "y", "z"],
+            "d": stats.loguniform(1e-4, 1.0),
+        }
+    )
+    u = np.array(
+        data.draw(
+            st.lists(st.lists(unit, min_size=4, max_size=4), min_size=1, max_size=8)
+        )
+    )
     points = space.from_uniform(u)
     z = space.encode(points)
     assert z.shape == (len(points), space.n_columns) == (len(points), 6)

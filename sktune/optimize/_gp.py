@@ -131,7 +131,9 @@ class GaussianProcess:
             self.theta = prior.mean.copy()
         if optimize:
             starts = [self.theta, prior.mean]
-            starts += list(prior.mean + prior.std * random_state.normal(size=(4, d + 2)))
+            starts += list(
+                prior.mean + prior.std * random_state.normal(size=(4, d + 2))
+            )
             starts = [np.clip(s, bounds[:, 0], bounds[:, 1]) for s in starts]
             values = [_neg_log_posterior(s, X, y, prior)[0] for s in starts]
             order = np.argsort(values)[:n_restarts]

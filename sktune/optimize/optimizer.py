@@ -87,7 +87,7 @@ class Optimizer:
     >>> opt = Optimizer({"x": Real(-2.0, 2.0)}, n_initial_points=5, random_state=0)
     >>> for _ in range(15):
     ...     [point] = opt.ask()
-    ...     opt.tell(point, -(point["x"] - 0.5) ** 2)
+    ...     _ = opt.tell(point, -(point["x"] - 0.5) ** 2)
     >>> round(opt.best_point["x"], 2)
     0.5
     """
@@ -141,7 +141,11 @@ class Optimizer:
     def _initial_design(self):
         n_spaces = len(self.spaces)
         counts = [
-            max(1, self.n_initial_points // n_spaces + (s < self.n_initial_points % n_spaces))
+            max(
+                1,
+                self.n_initial_points // n_spaces
+                + (s < self.n_initial_points % n_spaces),
+            )
             for s in range(n_spaces)
         ]
         queues = []
@@ -270,8 +274,13 @@ class Optimizer:
                 X_all = self._rows(s)
                 anchors = X_all[np.argsort(-y_s)[:3]]
                 z, value = maximize_acquisition(
-                    name, self._gps[s], self.spaces[s], best, self.rng,
-                    anchors=anchors, exclude=X_all,
+                    name,
+                    self._gps[s],
+                    self.spaces[s],
+                    best,
+                    self.rng,
+                    anchors=anchors,
+                    exclude=X_all,
                 )
                 if z is not None and value > best_value:
                     best_s, best_z, best_value = s, z, value
@@ -336,7 +345,9 @@ class Optimizer:
         """Index in :attr:`points` of the best finite score (None if none)."""
         if not np.isfinite(self.scores).any():
             return None
-        return int(np.nanargmax(np.where(np.isfinite(self.scores), self.scores, np.nan)))
+        return int(
+            np.nanargmax(np.where(np.isfinite(self.scores), self.scores, np.nan))
+        )
 
     @property
     def best_point(self):
@@ -374,4 +385,3 @@ class Optimizer:
             if point in space:
                 return s
         raise ValueError(f"The point {point!r} is not in the search space.")
-

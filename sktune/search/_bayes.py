@@ -127,7 +127,7 @@ class BayesSearchCV(BaseSearchCV):
     >>> search = BayesSearchCV(
     ...     SVC(), {"C": Real(1e-2, 1e2, log=True)}, n_iter=8, cv=3, random_state=0
     ... )
-    >>> search.fit(X, y).best_score_ > 0.9
+    >>> print(search.fit(X, y).best_score_ > 0.9)
     True
     >>> sorted(search.best_params_)
     ['C']
@@ -194,8 +194,7 @@ class BayesSearchCV(BaseSearchCV):
         for callback in callbacks:
             if not callable(callback):
                 raise TypeError(
-                    "The 'callbacks' parameter must hold callables; got "
-                    f"{callback!r}."
+                    f"The 'callbacks' parameter must hold callables; got {callback!r}."
                 )
 
         self.optimizer_ = Optimizer(
@@ -218,7 +217,7 @@ class BayesSearchCV(BaseSearchCV):
                     results = last_returned = evaluate_candidates(
                         params, cv=cv, more_results=more
                     )
-                    scores = results[score_key(results, self.refit)][-len(params):]
+                    scores = results[score_key(results, self.refit)][-len(params) :]
                 except ValueError as exc:
                     if not _all_fits_failed(exc):
                         raise
@@ -227,6 +226,7 @@ class BayesSearchCV(BaseSearchCV):
                         f"Every fit of {len(params)} candidate(s) failed; they are "
                         f"recorded with error_score={self.error_score!r}.{exc}",
                         FitFailedWarning,
+                        stacklevel=2,
                     )
                     n_before = n_done - sum(len(b[1]) for b in self._failed_batches)
                     self._failed_batches.append((n_before, params, more))
@@ -244,7 +244,8 @@ class BayesSearchCV(BaseSearchCV):
                     f"reported:{last_failure}"
                 ) from last_failure
             non_finite = [
-                key for key, value in results.items()
+                key
+                for key, value in results.items()
                 if key.startswith(("mean_test_", "mean_train_"))
                 and not np.all(np.isfinite(value))
             ]
@@ -253,6 +254,7 @@ class BayesSearchCV(BaseSearchCV):
                     f"Some of the scores in {non_finite} are non-finite: those "
                     "candidates failed on one or more folds.",
                     UserWarning,
+                    stacklevel=2,
                 )
             if results is not last_returned:
                 # BaseSearchCV keeps the dict evaluate_candidates last returned
@@ -276,7 +278,9 @@ class BayesSearchCV(BaseSearchCV):
             # BaseSearchCV warns about non-finite scores on every batch; the
             # search warns once, when it ends.
             warnings.filterwarnings("ignore", "One or more of the", UserWarning)
-            return super()._format_results(candidate_params, n_splits, out, more_results)
+            return super()._format_results(
+                candidate_params, n_splits, out, more_results
+            )
 
     def _splice_failures(self, candidate_params, n_splits, out, more_results):
         params, outs = [], []
