@@ -1,0 +1,100 @@
+"""Optimiser overhead: seconds to propose the next point after n observations.
+
+For each library, n random observations of a function are told first; then
+the time to take the n-th observation into account and propose the next
+point (GP refit plus acquisition maximisation) is measured, median of
+``--repeats`` runs. No model is fitted: this is pure optimiser time.
+
+    python benchmarks/overhead.py
+    python benchmarks/overhead.py --methods sktune optuna-gp --sizes 10 50
+"""
+
+import argparse
+import time
+
+import numpy as np
+
+from _common import FUNCTIONS, optuna_space, save, skopt_space, sktune_space
+
+METHODS = ("sktune", "optuna-gp", "optuna-tpe", "skopt")
+
+
+def observations(function, n, seed):
+    cls, bounds, _ = FUNCTIONS[function]
+    rng = np.random.RandomState(seed)
+    points = [{k: float(rng.uniform(b[0], b[1])) for k, b in bounds.items()}
+              for _ in range(n)]
+    scores = [cls(**p).score(None) for p in points]
+    return bounds, points, scores
+
+
+def time_sktune(bounds, points, scores, seed):
+    from sktune.optimize import Optimizer
+
+    opt = Optimizer(sktune_space(bounds), n_initial_points=10, random_state=seed)
+    opt.tell(points[:-1], scores[:-1])
+    opt.ask()  # the surrogate exists and is warm, as in a running search
+    opt.tell(points[-1], scores[-1])
+    start = time.perf_counter()
+    opt.ask()
+    return time.perf_counter() - start
+
+
+def time_optuna(bounds, points, scores, seed, sampler_name):
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    dists = optuna_space(bounds)
+    sampler = (optuna.samplers.GPSampler(seed=seed) if sampler_name == "gp"
+               else optuna.samplers.TPESampler(seed=seed))
+    study = optuna.create_study(direction="maximize", sampler=sampler)
+    for p, s in zip(points[:-1], scores[:-1]):
+        study.add_trial(optuna.trial.create_trial(params=p, distributions=dists, value=s))
+    study.tell(study.ask(dists), 0.0)  # warm up, as in a running search
+    study.add_trial(optuna.trial.create_trial(params=points[-1], distributions=dists,
+                                              value=scores[-1]))
+    start = time.perf_counter()
+    study.ask(dists)
+    return time.perf_counter() - start
+
+
+def time_skopt(bounds, points, scores, seed):
+    from skopt import Optimizer
+
+    names = list(bounds)
+    opt = Optimizer(list(skopt_space(bounds).values()), acq_func="EI",
+                    n_initial_points=10, random_state=seed)
+    opt.tell([[p[k] for k in names] for p in points[:-2]], [-s for s in scores[:-2]])
+    start = time.perf_counter()
+    opt.tell([points[-1][k] for k in names], -scores[-1])  # fits the GP
+    opt.ask()
+    return time.perf_counter() - start
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--methods", nargs="+", default=list(METHODS))
+    parser.add_argument("--functions", nargs="+", default=list(FUNCTIONS))
+    parser.add_argument("--sizes", nargs="+", type=int, default=[10, 50, 100, 200])
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    timers = {
+        "sktune": time_sktune,
+        "optuna-gp": lambda *a: time_optuna(*a, "gp"),
+        "optuna-tpe": lambda *a: time_optuna(*a, "tpe"),
+        "skopt": time_skopt,
+    }
+    payload = {}
+    for method in args.methods:
+        for function in args.functions:
+            for n in args.sizes:
+                times = [timers[method](*observations(function, n, seed), seed)
+                         for seed in range(args.repeats)]
+                payload.setdefault(method, {}).setdefault(function, {})[n] = times
+                print(f"{method:11s} {function:10s} n={n:4d}  "
+                      f"{1000 * np.median(times):8.1f} ms", flush=True)
+    save("overhead-" + "-".join(args.methods), payload)
+
+
+if __name__ == "__main__":
+    main()
