@@ -4,16 +4,21 @@ Every search gets the same seed, budget and folds. The peers are imported
 lazily so that a missing one (pip install -e ".[bench]") only skips itself.
 """
 
-import json
 import os
-import platform
-import time
-import warnings
 
-import numpy as np
-from sklearn.base import BaseEstimator
+# Pin BLAS/OpenMP threads before numpy loads: on 2 cores, 2 threads under
+# load run many times slower.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+import json  # noqa: E402
+import platform  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+
+import numpy as np  # noqa: E402
+from sklearn.base import BaseEstimator  # noqa: E402
+
 RESULTS = os.path.join(os.path.dirname(__file__), "results")
 
 
@@ -23,12 +28,20 @@ def branin(x1, x2):
 
 
 _H6_A = np.array(
-    [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14],
-     [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]]
+    [
+        [10, 3, 17, 3.5, 1.7, 8],
+        [0.05, 10, 17, 0.1, 8, 14],
+        [3, 3.5, 1.7, 10, 17, 8],
+        [17, 8, 0.05, 10, 0.1, 14],
+    ]
 )
 _H6_P = 1e-4 * np.array(
-    [[1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991],
-     [2348, 1451, 3522, 2883, 3047, 6650], [4047, 8828, 8732, 5743, 1091, 381]]
+    [
+        [1312, 1696, 5569, 124, 8283, 5886],
+        [2329, 4135, 8307, 3736, 1004, 9991],
+        [2348, 1451, 3522, 2883, 3047, 6650],
+        [4047, 8828, 8732, 5743, 1091, 381],
+    ]
 )
 _H6_ALPHA = np.array([1.0, 1.2, 3.0, 3.2])
 
@@ -66,10 +79,16 @@ class Hartmann6Estimator(BaseEstimator):
 
 # A bound is (low, high, kind) with kind "real", "log", "int", "intlog" or a list.
 FUNCTIONS = {
-    "branin": (BraninEstimator, {"x1": (-5.0, 10.0, "real"), "x2": (0.0, 15.0, "real")},
-               0.397887),
-    "hartmann6": (Hartmann6Estimator,
-                  {f"x{i}": (0.0, 1.0, "real") for i in range(6)}, -3.32237),
+    "branin": (
+        BraninEstimator,
+        {"x1": (-5.0, 10.0, "real"), "x2": (0.0, 15.0, "real")},
+        0.397887,
+    ),
+    "hartmann6": (
+        Hartmann6Estimator,
+        {f"x{i}": (0.0, 1.0, "real") for i in range(6)},
+        -3.32237,
+    ),
 }
 
 
@@ -97,7 +116,9 @@ def scipy_space(bounds):
         elif b[2] == "int":
             out[name] = stats.randint(b[0], b[1] + 1)
         elif b[2] == "intlog":
-            out[name] = [int(v) for v in np.unique(np.geomspace(b[0], b[1], 64).round())]
+            out[name] = [
+                int(v) for v in np.unique(np.geomspace(b[0], b[1], 64).round())
+            ]
         elif b[2] == "log":
             out[name] = stats.loguniform(b[0], b[1])
         else:
@@ -113,9 +134,13 @@ def skopt_space(bounds):
         if isinstance(b, list):
             out[name] = Categorical(b)
         elif b[2] in ("int", "intlog"):
-            out[name] = Integer(b[0], b[1], prior="log-uniform" if b[2] == "intlog" else "uniform")
+            out[name] = Integer(
+                b[0], b[1], prior="log-uniform" if b[2] == "intlog" else "uniform"
+            )
         else:
-            out[name] = Real(b[0], b[1], prior="log-uniform" if b[2] == "log" else "uniform")
+            out[name] = Real(
+                b[0], b[1], prior="log-uniform" if b[2] == "log" else "uniform"
+            )
     return out
 
 
@@ -142,30 +167,60 @@ def make_search(method, estimator, bounds, n_iter, seed, cv, n_jobs=1):
     if method == "sktune":
         from sktune import BayesSearchCV
 
-        return BayesSearchCV(estimator, sktune_space(bounds), n_iter=n_iter, cv=cv,
-                             random_state=seed, n_jobs=n_jobs)
+        return BayesSearchCV(
+            estimator,
+            sktune_space(bounds),
+            n_iter=n_iter,
+            cv=cv,
+            random_state=seed,
+            n_jobs=n_jobs,
+        )
     if method == "random":
         from sklearn.model_selection import RandomizedSearchCV
 
-        return RandomizedSearchCV(estimator, scipy_space(bounds), n_iter=n_iter, cv=cv,
-                                  random_state=seed, n_jobs=n_jobs)
+        return RandomizedSearchCV(
+            estimator,
+            scipy_space(bounds),
+            n_iter=n_iter,
+            cv=cv,
+            random_state=seed,
+            n_jobs=n_jobs,
+        )
     if method == "skopt":
         from skopt import BayesSearchCV as SkoptSearch
 
-        return SkoptSearch(estimator, skopt_space(bounds), n_iter=n_iter, cv=cv,
-                           random_state=seed, n_jobs=n_jobs,
-                           optimizer_kwargs={"acq_func": "EI", "n_initial_points": 10})
+        return SkoptSearch(
+            estimator,
+            skopt_space(bounds),
+            n_iter=n_iter,
+            cv=cv,
+            random_state=seed,
+            n_jobs=n_jobs,
+            optimizer_kwargs={"acq_func": "EI", "n_initial_points": 10},
+        )
     if method in ("optuna-tpe", "optuna-gp"):
         import optuna
         from optuna_integration import OptunaSearchCV
 
         optuna.logging.set_verbosity(optuna.logging.WARNING)
-        warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
-        sampler = (optuna.samplers.TPESampler(seed=seed) if method == "optuna-tpe"
-                   else optuna.samplers.GPSampler(seed=seed))
+        warnings.filterwarnings(
+            "ignore", category=optuna.exceptions.ExperimentalWarning
+        )
+        sampler = (
+            optuna.samplers.TPESampler(seed=seed)
+            if method == "optuna-tpe"
+            else optuna.samplers.GPSampler(seed=seed)
+        )
         study = optuna.create_study(direction="maximize", sampler=sampler)
-        return OptunaSearchCV(estimator, optuna_space(bounds), n_trials=n_iter, cv=cv,
-                              study=study, random_state=seed, n_jobs=n_jobs)
+        return OptunaSearchCV(
+            estimator,
+            optuna_space(bounds),
+            n_trials=n_iter,
+            cv=cv,
+            study=study,
+            random_state=seed,
+            n_jobs=n_jobs,
+        )
     raise ValueError(method)
 
 
@@ -180,8 +235,15 @@ def versions():
     import importlib.metadata as md
 
     out = {"python": platform.python_version(), "machine": platform.machine()}
-    for name in ["sktune", "numpy", "scipy", "scikit-learn", "scikit-optimize", "optuna",
-                 "optuna-integration"]:
+    for name in [
+        "sktune",
+        "numpy",
+        "scipy",
+        "scikit-learn",
+        "scikit-optimize",
+        "optuna",
+        "optuna-integration",
+    ]:
         try:
             out[name] = md.version(name)
         except md.PackageNotFoundError:

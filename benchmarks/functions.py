@@ -14,7 +14,6 @@ import time
 import warnings
 
 import numpy as np
-
 from _common import FUNCTIONS, best_trace, make_search, save
 
 BUDGETS = {"branin": 30, "hartmann6": 60}
@@ -53,8 +52,12 @@ def main():
             for k in CHECKPOINTS[function]:
                 q1, med, q3 = np.percentile(regrets[:, k - 1], [25, 50, 75])
                 cells.append(f"@{k}: {med:.2g} [{q1:.2g}, {q3:.2g}]")
-            print(f"{method:11s} {function:10s} " + "  ".join(cells)
-                  + f"  ({np.median(times):.1f} s/run)", flush=True)
+            print(
+                f"{method:11s} {function:10s} "
+                + "  ".join(cells)
+                + f"  ({np.median(times):.1f} s/run)",
+                flush=True,
+            )
         save(f"functions-{method}", payload)
 
 

@@ -14,6 +14,7 @@ import time
 import warnings
 
 import numpy as np
+from _common import best_trace, make_search, save
 from sklearn.datasets import load_breast_cancer, load_digits, load_wine
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import StratifiedKFold, train_test_split
@@ -21,8 +22,6 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.neural_network import MLPClassifier
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
-
-from _common import best_trace, make_search, save
 
 TREE = {
     "max_depth": (1, 15, "int"),
@@ -34,12 +33,20 @@ TREE = {
 }
 PROBLEMS = {
     "DT-digits": (load_digits, DecisionTreeClassifier(random_state=0), TREE),
-    "RF-digits": (load_digits, RandomForestClassifier(n_estimators=10, random_state=0),
-                  TREE),
+    "RF-digits": (
+        load_digits,
+        RandomForestClassifier(n_estimators=10, random_state=0),
+        TREE,
+    ),
     "MLP-sgd-wine": (
         load_wine,
-        MLPClassifier(solver="sgd", early_stopping=True, learning_rate="invscaling",
-                      nesterovs_momentum=True, random_state=0),
+        MLPClassifier(
+            solver="sgd",
+            early_stopping=True,
+            learning_rate="invscaling",
+            nesterovs_momentum=True,
+            random_state=0,
+        ),
         {
             "hidden_layer_sizes": (50, 200, "int"),
             "alpha": (1e-5, 1e1, "log"),
@@ -51,12 +58,19 @@ PROBLEMS = {
             "momentum": (0.001, 0.999, "real"),
         },
     ),
-    "kNN-wine": (load_wine, KNeighborsClassifier(),
-                 {"n_neighbors": (1, 25, "int"), "p": (1, 4, "int")}),
+    "kNN-wine": (
+        load_wine,
+        KNeighborsClassifier(),
+        {"n_neighbors": (1, 25, "int"), "p": (1, 4, "int")},
+    ),
     "SVC-breast": (
         load_breast_cancer,
         SVC(),
-        {"C": (1.0, 1e3, "log"), "gamma": (1e-4, 1e-3, "log"), "tol": (1e-5, 1e-1, "log")},
+        {
+            "C": (1.0, 1e3, "log"),
+            "gamma": (1e-4, 1e-3, "log"),
+            "tol": (1e-5, 1e-1, "log"),
+        },
     ),
 }
 METHODS = ("sktune", "random", "optuna-tpe", "optuna-gp")
@@ -76,8 +90,11 @@ def run(method, problem, seed, n_iter):
         search.fit(X_train, y_train)
         held_out = search.score(X_test, y_test)
     trace = np.maximum.accumulate(np.nan_to_num(best_trace(search, method), nan=0.0))
-    return {"trace": trace.tolist(), "held_out": float(held_out),
-            "seconds": time.perf_counter() - start}
+    return {
+        "trace": trace.tolist(),
+        "held_out": float(held_out),
+        "seconds": time.perf_counter() - start,
+    }
 
 
 def main():
@@ -91,14 +108,19 @@ def main():
     for method in args.methods:
         payload = {}
         for problem in args.problems:
-            runs = [run(method, problem, seed, args.n_iter) for seed in range(args.seeds)]
+            runs = [
+                run(method, problem, seed, args.n_iter) for seed in range(args.seeds)
+            ]
             payload[problem] = runs
             cv10 = np.median([r["trace"][9] for r in runs])
             cv = np.median([r["trace"][-1] for r in runs])
             held = np.median([r["held_out"] for r in runs])
             secs = np.median([r["seconds"] for r in runs])
-            print(f"{method:11s} {problem:13s} cv@10 {cv10:.4f}  cv@{args.n_iter} {cv:.4f}"
-                  f"  held-out {held:.4f}  ({secs:.1f} s/run)", flush=True)
+            print(
+                f"{method:11s} {problem:13s} cv@10 {cv10:.4f}  cv@{args.n_iter} {cv:.4f}"
+                f"  held-out {held:.4f}  ({secs:.1f} s/run)",
+                flush=True,
+            )
         save(f"models-{method}", payload)
 
 

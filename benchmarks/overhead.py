@@ -13,7 +13,6 @@ import argparse
 import time
 
 import numpy as np
-
 from _common import FUNCTIONS, optuna_space, save, skopt_space, sktune_space
 
 METHODS = ("sktune", "optuna-gp", "optuna-tpe", "skopt")
@@ -22,8 +21,9 @@ METHODS = ("sktune", "optuna-gp", "optuna-tpe", "skopt")
 def observations(function, n, seed):
     cls, bounds, _ = FUNCTIONS[function]
     rng = np.random.RandomState(seed)
-    points = [{k: float(rng.uniform(b[0], b[1])) for k, b in bounds.items()}
-              for _ in range(n)]
+    points = [
+        {k: float(rng.uniform(b[0], b[1])) for k, b in bounds.items()} for _ in range(n)
+    ]
     scores = [cls(**p).score(None) for p in points]
     return bounds, points, scores
 
@@ -45,14 +45,22 @@ def time_optuna(bounds, points, scores, seed, sampler_name):
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     dists = optuna_space(bounds)
-    sampler = (optuna.samplers.GPSampler(seed=seed) if sampler_name == "gp"
-               else optuna.samplers.TPESampler(seed=seed))
+    sampler = (
+        optuna.samplers.GPSampler(seed=seed)
+        if sampler_name == "gp"
+        else optuna.samplers.TPESampler(seed=seed)
+    )
     study = optuna.create_study(direction="maximize", sampler=sampler)
     for p, s in zip(points[:-1], scores[:-1]):
-        study.add_trial(optuna.trial.create_trial(params=p, distributions=dists, value=s))
+        study.add_trial(
+            optuna.trial.create_trial(params=p, distributions=dists, value=s)
+        )
     study.tell(study.ask(dists), 0.0)  # warm up, as in a running search
-    study.add_trial(optuna.trial.create_trial(params=points[-1], distributions=dists,
-                                              value=scores[-1]))
+    study.add_trial(
+        optuna.trial.create_trial(
+            params=points[-1], distributions=dists, value=scores[-1]
+        )
+    )
     start = time.perf_counter()
     study.ask(dists)
     return time.perf_counter() - start
@@ -62,8 +70,12 @@ def time_skopt(bounds, points, scores, seed):
     from skopt import Optimizer
 
     names = list(bounds)
-    opt = Optimizer(list(skopt_space(bounds).values()), acq_func="EI",
-                    n_initial_points=10, random_state=seed)
+    opt = Optimizer(
+        list(skopt_space(bounds).values()),
+        acq_func="EI",
+        n_initial_points=10,
+        random_state=seed,
+    )
     opt.tell([[p[k] for k in names] for p in points[:-2]], [-s for s in scores[:-2]])
     start = time.perf_counter()
     opt.tell([points[-1][k] for k in names], -scores[-1])  # fits the GP
@@ -88,11 +100,16 @@ def main():
     for method in args.methods:
         for function in args.functions:
             for n in args.sizes:
-                times = [timers[method](*observations(function, n, seed), seed)
-                         for seed in range(args.repeats)]
+                times = [
+                    timers[method](*observations(function, n, seed), seed)
+                    for seed in range(args.repeats)
+                ]
                 payload.setdefault(method, {}).setdefault(function, {})[n] = times
-                print(f"{method:11s} {function:10s} n={n:4d}  "
-                      f"{1000 * np.median(times):8.1f} ms", flush=True)
+                print(
+                    f"{method:11s} {function:10s} n={n:4d}  "
+                    f"{1000 * np.median(times):8.1f} ms",
+                    flush=True,
+                )
     save("overhead-" + "-".join(args.methods), payload)
 
 

@@ -9,7 +9,7 @@ from scipy.stats import norm
 from sktune import Categorical, Integer, Real
 from sktune.optimize import Optimizer
 from sktune.optimize._acquisition import _log_h, acquisition, maximize_acquisition
-from sktune.optimize._gp import GaussianProcess, _neg_log_posterior, _Prior
+from sktune.optimize._gp import GaussianProcess, _neg_log_posterior, _Prior, _sq_diffs
 from sktune.space import Space
 
 
@@ -29,6 +29,7 @@ def gp():
 def test_gp_log_posterior_gradient_is_exact():
     rng = np.random.RandomState(1)
     X, y = rng.uniform(size=(15, 4)), rng.normal(size=15)
+    X = _sq_diffs(X)
     prior = _Prior(4)
     for theta in prior.mean + 0.5 * rng.normal(size=(3, 6)):
         theta[-1] = np.log(1e-2)  # a noise large enough for finite differences

@@ -132,6 +132,7 @@ class Optimizer:
         self._encoded = np.empty(0, dtype=object)  # one encoding row per point
         self._pending = []  # (subspace, point, encoding) asked, not yet told
         self._initial = self._initial_design()
+        self._n_design = len(self._initial)
         self._gps = [GaussianProcess() for _ in self.spaces]
         self._fitted_at = [-1] * len(self.spaces)
         self._hedge_gains = np.zeros(len(ACQUISITIONS))
@@ -223,6 +224,10 @@ class Optimizer:
         return asked
 
     def _next_point(self):
+        # Points told from elsewhere count towards the initial design.
+        n_seen = len(self.scores) + len(self._pending)
+        if n_seen >= self._n_design:
+            self._initial = []
         while self._initial:
             s, point = self._initial.pop(0)
             if self._is_new(s, self.spaces[s].encode([point])[0]):
