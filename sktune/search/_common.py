@@ -33,14 +33,27 @@ class _FrozenCV:
         yield from self.splits_
 
 
+def _routes_prefix(owner, part):
+    """Whether ``owner`` (a skorch net) routes ``part__*`` parameters itself.
+
+    skorch declares routed prefixes in ``prefixes_`` and also routes
+    ``module__*``, ``criterion__*`` and ``optimizer__*`` to the objects its
+    own parameters of those names build.
+    """
+    prefixes = getattr(owner, "prefixes_", None)
+    if prefixes is None:
+        return False
+    return part in prefixes or part in owner.get_params(deep=False)
+
+
 def check_param_names(estimator, spaces):
     """Raise a ValueError naming any searched parameter the estimator lacks.
 
     A name is valid when ``estimator.get_params(deep=True)`` has it, when a
     prefix of it is searched in the same subspace (swapping a pipeline step
     together with that step's parameters, as ``GridSearchCV`` allows), or
-    when it is routed through a prefix the owning object declares in
-    ``prefixes_`` (skorch's ``module__``, ``optimizer__``, ...).
+    when the owning object routes it (skorch's ``module__``, ``optimizer__``,
+    ``callbacks__``, ...).
     """
     params = estimator.get_params(deep=True)
     for space in spaces:
@@ -53,9 +66,7 @@ def check_param_names(estimator, spaces):
                 continue
             owners = [estimator] + [params.get(p) for p in prefixes]
             if any(
-                parts[i] in getattr(owner, "prefixes_", ())
-                for i, owner in enumerate(owners[: len(parts)])
-                if owner is not None
+                _routes_prefix(owner, part) for owner, part in zip(owners, parts[:-1])
             ):
                 continue
             raise ValueError(
