@@ -117,8 +117,8 @@ def main():
             held = np.median([r["held_out"] for r in runs])
             secs = np.median([r["seconds"] for r in runs])
             print(
-                f"{method:11s} {problem:13s} cv@10 {cv10:.4f}  cv@{args.n_iter} {cv:.4f}"
-                f"  held-out {held:.4f}  ({secs:.1f} s/run)",
+                f"{method:11s} {problem:13s} cv@10 {cv10:.4f}  "
+                f"cv@{args.n_iter} {cv:.4f}  held-out {held:.4f}  ({secs:.1f} s/run)",
                 flush=True,
             )
         save(f"models-{method}", payload)
