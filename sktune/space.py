@@ -214,7 +214,9 @@ class Categorical(Dimension):
             )
         if len(choices) == 0:
             raise ValueError("Categorical: 'choices' must not be empty.")
-        self.choices = list(choices)
+        # numpy scalars (from np.arange, np.linspace...) become Python ones,
+        # so best_params_ holds plain values
+        self.choices = [c.item() if isinstance(c, np.generic) else c for c in choices]
 
     @property
     def n_columns(self):

@@ -200,3 +200,9 @@ def test_space_rejects_a_distribution_without_cdf():
 
     with pytest.raises(TypeError, match="'x'.*'ppf' and 'cdf'"):
         Space({"x": OnlyRvs()})
+
+
+def test_categorical_numpy_choices_become_python_scalars():
+    dim = Categorical(np.array([1, 2, 3]))
+    assert [type(v) for v in dim.choices] == [int, int, int]
+    assert dim.decode(dim.encode([np.int64(2)])) == [2]
