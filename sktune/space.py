@@ -50,6 +50,14 @@ class Dimension:
         """Map encodings (shape ``(n, n_columns)``) back to the nearest values."""
         return self.from_uniform(np.clip(z[:, 0], 0.0, 1.0))
 
+    def snap(self, z):
+        """Round encodings to those of the nearest values (vectorised)."""
+        return self.encode(self.decode(z))
+
+    def encode_uniform(self, u):
+        """The encoding of ``from_uniform(u)``, without building the values."""
+        return self.snap(np.asarray(u, dtype=float)[:, None])
+
     def rvs(self, n_samples=1, random_state=None):
         """Draw ``n_samples`` values from the prior."""
         rng = check_random_state(random_state)
@@ -120,6 +128,9 @@ class Real(Dimension):
         lo, hi = self._warp(self.low), self._warp(self.high)
         return ((self._warp(values) - lo) / (hi - lo)).reshape(-1, 1)
 
+    def snap(self, z):
+        return np.clip(z, 0.0, 1.0)
+
     def __repr__(self):
         return f"Real({self.low!r}, {self.high!r}, log={self.log})"
 
@@ -155,11 +166,17 @@ class Integer(Dimension):
         lo, hi = self.low - 0.5, self.high + 0.5
         return (np.log(lo), np.log(hi)) if self.log else (lo, hi)
 
-    def from_uniform(self, u):
+    def _round(self, u):
         lo, hi = self._edges()
         x = lo + np.asarray(u, dtype=float) * (hi - lo)
         x = np.exp(x) if self.log else x
-        return [int(v) for v in np.clip(np.round(x), self.low, self.high)]
+        return np.clip(np.round(x), self.low, self.high)
+
+    def from_uniform(self, u):
+        return [int(v) for v in self._round(u)]
+
+    def snap(self, z):
+        return self.encode(self._round(np.clip(z[:, 0], 0.0, 1.0)))
 
     def encode(self, values):
         lo, hi = self._edges()
@@ -243,6 +260,15 @@ class Categorical(Dimension):
     def decode(self, z):
         return [self.choices[i] for i in np.argmax(z, axis=1)]
 
+    def snap(self, z):
+        return np.eye(len(self.choices))[np.argmax(z, axis=1)]
+
+    def encode_uniform(self, u):
+        k = len(self.choices)
+        return np.eye(k)[
+            np.minimum((np.asarray(u, dtype=float) * k).astype(int), k - 1)
+        ]
+
     def __repr__(self):
         return f"Categorical({self.choices!r})"
 
@@ -260,6 +286,12 @@ class _Distribution(Dimension):
         if self.discrete:
             return [int(v) for v in x]
         return [float(v) for v in x]
+
+    def snap(self, z):
+        u = np.clip(z[:, 0], _EPS, 1.0 - _EPS)
+        if self.discrete:
+            return self.encode(self.dist.ppf(u))
+        return u[:, None]  # cdf(ppf(u)) is u
 
     def encode(self, values):
         x = np.asarray(values, dtype=float)
@@ -374,6 +406,20 @@ class Space:
         """Draw ``n_samples`` points (dicts) from the prior."""
         rng = check_random_state(random_state)
         return self.from_uniform(rng.uniform(size=(n_samples, self.n_dims)))
+
+    def encode_uniform(self, u):
+        """The encoding of ``from_uniform(u)``, without building the points."""
+        u = np.atleast_2d(np.asarray(u, dtype=float))
+        return np.hstack(
+            [dim.encode_uniform(u[:, j]) for j, dim in enumerate(self.dimensions)]
+        )
+
+    def snap(self, z):
+        """Round a ``(n, n_columns)`` array to the encodings of real points."""
+        z = np.atleast_2d(np.asarray(z, dtype=float))
+        return np.hstack(
+            [dim.snap(z[:, cols]) for dim, cols in zip(self.dimensions, self._slices)]
+        )
 
     def encode(self, points):
         """Map points (dicts) to a ``(n, n_columns)`` array in ``[0, 1]``."""

@@ -206,3 +206,33 @@ def test_categorical_numpy_choices_become_python_scalars():
     dim = Categorical(np.array([1, 2, 3]))
     assert [type(v) for v in dim.choices] == [int, int, int]
     assert dim.decode(dim.encode([np.int64(2)])) == [2]
+
+
+@given(st.data())
+@settings(max_examples=40, deadline=None)
+def test_vectorised_snap_and_encode_uniform_agree_with_the_point_path(data):
+    space = Space(
+        {
+            "a": Real(1e-3, 10.0, log=True),
+            "b": Integer(-3, 40),
+            "c": ["x", "y", "z"],
+            "d": stats.randint(0, 7),
+            "e": stats.norm(0, 2),
+            "f": Integer(1, 300, log=True),
+        }
+    )
+    rows = st.lists(unit, min_size=6, max_size=6)
+    u = np.array(data.draw(st.lists(rows, min_size=1, max_size=6)))
+    np.testing.assert_allclose(
+        space.encode_uniform(u), space.encode(space.from_uniform(u)), atol=1e-9
+    )
+    z = np.array(
+        data.draw(
+            st.lists(
+                st.lists(st.floats(-0.2, 1.2), min_size=10, max_size=10),
+                min_size=1,
+                max_size=6,
+            )
+        )
+    )
+    np.testing.assert_allclose(space.snap(z), space.encode(space.decode(z)), atol=1e-9)

@@ -90,11 +90,6 @@ def acquisition(name, gp, Z, best, return_grad=False):
     return value, grad
 
 
-def _snap(space, Z):
-    """Round encodings to ones of real points (integers, one-hot choices)."""
-    return space.encode(space.decode(Z))
-
-
 def _refine(name, gp, space, Z0, best):
     """Move the continuous columns of each row of Z0 uphill with L-BFGS-B."""
     cols = space.continuous_columns
@@ -114,7 +109,7 @@ def _refine(name, gp, space, Z0, best):
         jac=True,
         method="L-BFGS-B",
         bounds=[(0.0, 1.0)] * (m * k),
-        options={"maxiter": 50},
+        options={"maxiter": 30, "gtol": 1e-5},
     )
     Z[:, cols] = res.x.reshape(m, k)
     return Z
@@ -135,17 +130,17 @@ def maximize_acquisition(
     -inf)`` when every candidate is excluded.
     """
     sobol = qmc.Sobol(space.n_dims, seed=rng)
-    pool = space.encode(space.from_uniform(sobol.random(n_pool)))
+    pool = space.encode_uniform(sobol.random(n_pool))
     if anchors is not None and len(anchors):
         local = np.repeat(anchors, 16, axis=0)
         cols = space.continuous_columns
         scale = rng.choice([0.003, 0.03, 0.1], size=(len(local), 1))
         local[:, cols] += scale * rng.normal(size=(len(local), int(cols.sum())))
         local = np.clip(local, 0.0, 1.0)
-        pool = np.vstack([pool, _snap(space, local)])
+        pool = np.vstack([pool, space.snap(local)])
     values = acquisition(name, gp, pool, best)
     top = np.argsort(-values)[:n_refine]
-    refined = _snap(space, _refine(name, gp, space, pool[top], best))
+    refined = space.snap(_refine(name, gp, space, pool[top], best))
     candidates = np.vstack([refined, pool])
     values = np.concatenate([acquisition(name, gp, refined, best), values])
     for i in np.argsort(-values):
