@@ -271,7 +271,6 @@ def test_optimizer_predict_returns_mean_and_std_on_the_score_scale():
     opt = Optimizer({"x": Real(0, 1)}, n_initial_points=5, random_state=0)
     points = opt.ask(5)
     opt.tell(points, [100 + p["x"] for p in points])
-    opt.ask()
     mean, std = opt.predict(points)
     np.testing.assert_allclose(mean, [100 + p["x"] for p in points], atol=0.05)
     assert np.all(std < 0.1)
@@ -290,3 +289,11 @@ def test_optimizer_bad_arguments_name_the_parameter(kwargs, match):
         Optimizer({"x": Real(0, 1)}, **kwargs)
     with pytest.raises(ValueError, match="n_points"):
         Optimizer({"x": Real(0, 1)}).ask(0)
+
+
+def test_optimizer_predict_needs_a_score_in_the_subspace():
+    opt = Optimizer([{"x": Real(0, 1)}, {"y": Real(0, 1)}], random_state=0)
+    opt.tell({"x": 0.5}, 1.0)
+    assert opt.predict([{"x": 0.5}])[0][0] == pytest.approx(1.0, abs=1e-3)
+    with pytest.raises(ValueError, match="No score"):
+        opt.predict([{"y": 0.5}])

@@ -237,33 +237,46 @@ class Optimizer:
             return s, self._random_point(s)
         return self._model_point()
 
-    def _model_point(self):
+    def _standardized_scores(self):
         y = self._imputed_scores()
         center, scale = y.mean(), y.std()
         scale = scale if scale > 0 else 1.0
-        y = (y - center) / scale
-        lie = y.min()
+        return (y - center) / scale, center, scale
 
-        # Condition every subspace's surrogate on its data plus pending lies;
-        # hyperparameters are refitted only when real observations changed.
-        best = -np.inf
-        fitted = {}
+    def _fit_surrogates(self, y, random_state):
+        """Condition each subspace's GP on its observations (standardised ``y``).
+
+        Hyperparameters are refitted only when observations were added since
+        the last fit. Returns ``{subspace: (X, y)}`` for subspaces with data.
+        """
+        data = {}
         for s in range(len(self.spaces)):
             mask = self.subspace_indices == s
             if not mask.any():
                 continue
             X = self._rows(s, include_pending=False)
-            gp = self._gps[s]
             if self._fitted_at[s] != len(self.scores):
-                gp.fit(X, y[mask], self.rng)
+                self._gps[s].fit(X, y[mask], random_state)
                 self._fitted_at[s] = len(self.scores)
-            best = max(best, gp.predict(X)[0].max())
-            X_all = self._rows(s)
-            y_all = np.concatenate([y[mask], np.full(len(X_all) - len(X), lie)])
-            if len(X_all) > len(X):
-                gp.condition(X_all, y_all)
             else:
-                gp.condition(X, y[mask])
+                self._gps[s].condition(X, y[mask])
+            data[s] = (X, y[mask])
+        return data
+
+    def _model_point(self):
+        y, _, _ = self._standardized_scores()
+        data = self._fit_surrogates(y, self.rng)
+        # The incumbent: the best posterior mean at an observed point.
+        best = max(self._gps[s].predict(X)[0].max() for s, (X, _) in data.items())
+
+        # Pending points (asked, not yet told) are conditioned on as if they
+        # had scored the worst score so far: a pessimistic constant liar.
+        fitted = {}
+        for s, (X, y_s) in data.items():
+            X_all = self._rows(s)
+            y_all = np.concatenate([y_s, np.full(len(X_all) - len(X), y.min())])
+            if len(X_all) > len(X):
+                self._gps[s].condition(X_all, y_all)
             fitted[s] = y_all
 
         if self.acq_func == "hedge":
@@ -369,20 +382,29 @@ class Optimizer:
     def predict(self, points):
         """Posterior mean and standard deviation of the score at ``points``.
 
-        Uses the surrogate of each point's subspace as last fitted by
-        :meth:`ask`; scores are on their original scale.
+        Each point is predicted by the surrogate of its subspace, conditioned
+        on every score told so far; scores are on their original scale.
+
+        Parameters
+        ----------
+        points : list of dict
+
+        Returns
+        -------
+        mean, std : ndarray of shape (n_points,)
         """
-        y = self._imputed_scores()
-        center, scale = y.mean(), (y.std() or 1.0)
-        out = []
-        for point in points:
+        y, center, scale = self._standardized_scores()
+        # A fixed seed: predicting must not change the optimiser's own stream.
+        data = self._fit_surrogates(y, np.random.RandomState(0))
+        mean, std = np.empty(len(points)), np.empty(len(points))
+        for i, point in enumerate(points):
             s = self._locate_space(point)
-            if self._fitted_at[s] < 0:
-                raise ValueError("No surrogate has been fitted yet; call ask() first.")
-            z = self.spaces[s].encode([point])
-            mean, var = self._gps[s].predict(z)
-            out.append((center + scale * mean[0], scale * np.sqrt(var[0])))
-        mean, std = np.array(out).T
+            if s not in data:
+                raise ValueError(
+                    f"No score has been told for the subspace of {point!r} yet."
+                )
+            m, var = self._gps[s].predict(self.spaces[s].encode([point]))
+            mean[i], std[i] = center + scale * m[0], scale * np.sqrt(var[0])
         return mean, std
 
     def _locate_space(self, point):
