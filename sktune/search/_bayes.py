@@ -73,8 +73,10 @@ class BayesSearchCV(BaseSearchCV):
         Seeds the optimiser once per ``fit``: equal seeds give equal searches.
     error_score : "raise" or numeric, default=np.nan
         Score of a failed fit. With a number, a candidate failing on some or
-        all folds is recorded with that score and the search goes on; the
-        surrogate sees it as the worst score observed so far.
+        all folds is recorded with that score and the search goes on. With
+        ``nan`` (the default) the surrogate sees a failed candidate as the
+        worst score observed so far; with a finite number it sees the mean
+        score that number produces (so keep it in the metric's range).
     return_train_score : bool, default=False
         As for ``GridSearchCV``.
     callbacks : callable or list of callables, default=None
