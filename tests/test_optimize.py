@@ -150,7 +150,7 @@ def test_optimizer_solves_branin_far_better_than_random():
     space = {"x1": Real(-5.0, 10.0), "x2": Real(0.0, 15.0)}
     opt = Optimizer(space, n_initial_points=8, random_state=0)
     for _ in range(30):
-        [p] = opt.ask()
+        p = opt.ask()
         opt.tell(p, -_branin(p["x1"], p["x2"]))
     random = Space(space).rvs(30, random_state=0)
     random_best = min(_branin(p["x1"], p["x2"]) for p in random)
@@ -165,7 +165,7 @@ def test_optimizer_handles_mixed_spaces():
         random_state=0,
     )
     for _ in range(20):
-        [p] = opt.ask()
+        p = opt.ask()
         opt.tell(p, -((p["x"] - 1) ** 2) - (p["n"] - 2) ** 2 + (p["c"] == "good"))
     assert opt.best_point == {"x": pytest.approx(1.0, abs=0.2), "n": 2, "c": "good"}
 
@@ -182,7 +182,7 @@ def test_optimizer_batches_are_distinct_and_all_pending_points_count():
 def test_optimizer_imputes_failures_and_keeps_going():
     opt = Optimizer({"x": Real(0, 1)}, n_initial_points=3, random_state=0)
     for _ in range(12):
-        [p] = opt.ask()
+        p = opt.ask()
         opt.tell(p, np.nan if p["x"] > 0.6 else -((p["x"] - 0.5) ** 2))
     assert np.isnan(opt.scores).any()
     assert opt.best_point["x"] == pytest.approx(0.5, abs=0.05)
@@ -193,7 +193,7 @@ def test_optimizer_imputes_failures_and_keeps_going():
 def test_optimizer_with_only_failures_samples_at_random():
     opt = Optimizer({"x": Real(0, 1)}, n_initial_points=2, random_state=0)
     for _ in range(5):
-        [p] = opt.ask()
+        p = opt.ask()
         opt.tell(p, np.inf)
     assert opt.best_point is None and np.isnan(opt.best_score)
     assert len(opt.ask(2)) == 2
@@ -203,7 +203,7 @@ def test_optimizer_exhausts_a_finite_space_before_repeating():
     opt = Optimizer({"k": ["a", "b", "c"]}, n_initial_points=2, random_state=0)
     seen = []
     for _ in range(5):
-        [p] = opt.ask()
+        p = opt.ask()
         seen.append(p["k"])
         opt.tell(p, {"a": 0.0, "b": 1.0, "c": 0.5}[p["k"]])
     assert set(seen[:3]) == {"a", "b", "c"}
@@ -215,7 +215,7 @@ def test_optimizer_is_reproducible():
             {"x": Real(0, 1), "k": ["a", "b"]}, n_initial_points=3, random_state=seed
         )
         for _ in range(8):
-            [p] = opt.ask()
+            p = opt.ask()
             opt.tell(p, p["x"] * (p["k"] == "a"))
         return opt.points
 
@@ -227,7 +227,7 @@ def test_optimizer_conditional_space_explores_both_subspaces_and_exploits_the_be
     spaces = [{"kind": ["flat"], "x": Real(0, 1)}, {"kind": ["peak"], "x": Real(0, 1)}]
     opt = Optimizer(spaces, n_initial_points=4, random_state=0)
     for _ in range(16):
-        [p] = opt.ask()
+        p = opt.ask()
         opt.tell(p, 0.2 if p["kind"] == "flat" else 1 - 4 * (p["x"] - 0.7) ** 2)
     assert set(opt.subspace_indices[:4]) == {0, 1}
     assert (opt.subspace_indices[4:] == 1).sum() > 8
@@ -240,7 +240,7 @@ def test_optimizer_every_acquisition_finds_a_quadratic_maximum(acq_func):
         {"x": Real(-3, 3)}, n_initial_points=4, acq_func=acq_func, random_state=0
     )
     for _ in range(14):
-        [p] = opt.ask()
+        p = opt.ask()
         opt.tell(p, -((p["x"] - 1.3) ** 2))
     assert opt.best_point["x"] == pytest.approx(1.3, abs=0.1)
 
@@ -297,3 +297,13 @@ def test_optimizer_predict_needs_a_score_in_the_subspace():
     assert opt.predict([{"x": 0.5}])[0][0] == pytest.approx(1.0, abs=1e-3)
     with pytest.raises(ValueError, match="No score"):
         opt.predict([{"y": 0.5}])
+
+
+def test_optimizer_ask_without_n_returns_one_point_and_with_n_a_list():
+    opt = Optimizer({"x": Real(0, 1)}, random_state=0)
+    point = opt.ask()
+    assert isinstance(point, dict) and set(point) == {"x"}
+    batch = opt.ask(1)
+    assert isinstance(batch, list) and len(batch) == 1
+    opt.tell(point, 0.5).tell(batch, [0.1])
+    assert len(opt.points) == 2

@@ -86,7 +86,7 @@ class Optimizer:
     >>> from sktune.optimize import Optimizer
     >>> opt = Optimizer({"x": Real(-2.0, 2.0)}, n_initial_points=5, random_state=0)
     >>> for _ in range(15):
-    ...     [point] = opt.ask()
+    ...     point = opt.ask()
     ...     _ = opt.tell(point, -(point["x"] - 0.5) ** 2)
     >>> round(opt.best_point["x"], 2)
     0.5
@@ -192,21 +192,26 @@ class Optimizer:
         return y
 
     # ------------------------------------------------------------------- ask
-    def ask(self, n_points=1):
-        """Propose ``n_points`` distinct points to evaluate next.
+    def ask(self, n_points=None):
+        """Propose the next point, or ``n_points`` distinct points, to evaluate.
 
         Within a batch, each proposal is made as if the earlier ones had
         scored the worst score seen so far (a pessimistic constant liar),
-        which spreads the batch out.
+        which spreads the batch out. Points asked and not yet told count the
+        same way in later calls.
 
         Parameters
         ----------
-        n_points : int, default=1
+        n_points : int or None, default=None
+            ``None`` asks for one point and returns it as a dict; an int asks
+            for that many and returns a list.
 
         Returns
         -------
-        points : list of dict
+        point : dict, or list of dict when ``n_points`` is an int
         """
+        if n_points is None:
+            return self._ask(1)[0][1]
         return [point for _, point in self._ask(n_points)]
 
     def _ask(self, n_points):
