@@ -1,8 +1,15 @@
 """sktune: drop-in scikit-learn hyperparameter searches."""
 
-from sktune.search import BayesSearchCV
+from sktune.search import BayesSearchCV, HyperbandSearchCV
 from sktune.space import Categorical, Integer, Real
 
 __version__ = "0.1.0"
 
-__all__ = ["BayesSearchCV", "Categorical", "Integer", "Real", "__version__"]
+__all__ = [
+    "BayesSearchCV",
+    "Categorical",
+    "HyperbandSearchCV",
+    "Integer",
+    "Real",
+    "__version__",
+]

@@ -1,14 +1,15 @@
 """scikit-learn's own estimator checks for the search classes."""
 
 import pytest
-from sklearn.linear_model import LogisticRegression
+from sklearn.ensemble import GradientBoostingRegressor
+from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.svm import SVR
 from sklearn.utils.estimator_checks import (
     check_param_validation,
     parametrize_with_checks,
 )
 
-from sktune import BayesSearchCV, Real
+from sktune import BayesSearchCV, HyperbandSearchCV, Integer, Real
 
 
 def _searches():
@@ -27,6 +28,26 @@ def _searches():
             n_iter=3,
             cv=2,
             n_initial_points=2,
+            random_state=0,
+        ),
+        HyperbandSearchCV(
+            SGDClassifier(max_iter=3, random_state=0),
+            {"alpha": Real(1e-5, 1e-1, log=True)},
+            cv=2,
+            random_state=0,
+        ),
+        HyperbandSearchCV(
+            GradientBoostingRegressor(
+                n_estimators=9, learning_rate=0.5, random_state=0
+            ),
+            {"max_depth": Integer(1, 4)},
+            cv=2,
+            random_state=0,
+        ),
+        HyperbandSearchCV(
+            SVR(),
+            {"C": Real(1e-2, 1e2, log=True)},
+            cv=2,
             random_state=0,
         ),
     ]

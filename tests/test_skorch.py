@@ -2,11 +2,12 @@
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_breast_cancer
+from sklearn.datasets import load_breast_cancer, load_digits
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sktune import BayesSearchCV, Integer, Real
+from sktune import BayesSearchCV, HyperbandSearchCV, Integer, Real
+from sktune.search._resources import advance, resolve_resource
 
 torch = pytest.importorskip("torch")
 skorch = pytest.importorskip("skorch")
@@ -15,12 +16,12 @@ pytestmark = pytest.mark.skorch
 
 
 class MLP(torch.nn.Module):
-    def __init__(self, n_features=30, hidden=16):
+    def __init__(self, n_features=30, hidden=16, n_out=2):
         super().__init__()
         self.layers = torch.nn.Sequential(
             torch.nn.Linear(n_features, hidden),
             torch.nn.ReLU(),
-            torch.nn.Linear(hidden, 2),
+            torch.nn.Linear(hidden, n_out),
         )
 
     def forward(self, X):
@@ -33,11 +34,12 @@ def data():
     return X.astype(np.float32), y.astype(np.int64)
 
 
-def _net(device="cpu"):
+def _net(device="cpu", **kwargs):
     torch.manual_seed(0)
     torch.set_num_threads(1)
     return skorch.NeuralNetClassifier(
         MLP,
+        **kwargs,
         criterion=torch.nn.CrossEntropyLoss,
         optimizer=torch.optim.SGD,
         max_epochs=8,
@@ -86,3 +88,74 @@ def test_bayes_search_tunes_a_skorch_net_on_cuda(data):
     search = _search(device="cuda").fit(X, y)
     assert search.best_score_ > 0.9
     assert next(search.best_estimator_[-1].module_.parameters()).is_cuda
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return (X / 16).astype(np.float32)[:600], y.astype(np.int64)[:600]
+
+
+def _digits_net(device="cpu"):
+    return _net(device, module__n_features=64, module__n_out=10, module__hidden=32)
+
+
+def test_advance_trains_a_skorch_net_exactly_the_extra_epochs(digits):
+    X, y = digits
+    net = _digits_net()
+    resource = resolve_resource(net, "auto")
+    assert (resource.kind, resource.param) == ("epochs", "max_epochs")
+    rows = np.arange(len(y))
+    net = advance(net, resource, X, y, rows, {}, 0, 3, np.unique(y))
+    module = net.module_
+    net = advance(net, resource, X, y, rows, {}, 3, 9, np.unique(y))
+    assert len(net.history) == 9 and net.module_ is module and net.max_epochs == 9
+
+
+def _hyperband(device="cpu"):
+    return HyperbandSearchCV(
+        _digits_net(device),
+        {"lr": Real(1e-3, 0.5, log=True)},
+        max_resource=9,
+        n_brackets=2,
+        cv=3,
+        random_state=0,
+    )
+
+
+def test_hyperband_search_continues_skorch_epochs_on_digits(digits):
+    X, y = digits
+    search = _hyperband().fit(X, y)
+    assert search.resource_ == "max_epochs"
+    assert set(search.cv_results_["budget"]) == {1, 3, 9}
+    assert search.best_params_["max_epochs"] == 9
+    assert len(search.best_estimator_.history) == 9
+    assert search.best_score_ > 0.8
+
+
+def test_hyperband_search_warns_about_skorchs_internal_split(digits):
+    X, y = digits
+    search = HyperbandSearchCV(
+        skorch.NeuralNetClassifier(
+            MLP,
+            module__n_features=64,
+            module__n_out=10,
+            criterion=torch.nn.CrossEntropyLoss,
+            max_epochs=3,
+            verbose=0,
+        ),
+        {"lr": Real(1e-2, 0.5, log=True)},
+        n_brackets=1,
+        cv=2,
+        random_state=0,
+    )
+    with pytest.warns(UserWarning, match="train_split"):
+        search.fit(X, y)
+
+
+@pytest.mark.gpu
+def test_hyperband_search_continues_a_skorch_net_on_cuda(digits):
+    X, y = digits
+    search = _hyperband(device="cuda").fit(X, y)
+    assert search.best_score_ > 0.8
+    assert next(search.best_estimator_.module_.parameters()).is_cuda

@@ -1,0 +1,1 @@
+"""Budget schedules: pure arithmetic, testable without fitting anything."""

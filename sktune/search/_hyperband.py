@@ -1,0 +1,215 @@
+"""HyperbandSearchCV: successive halving over brackets, continuing models."""
+
+import numbers
+
+import numpy as np
+
+from sktune.optimize import Optimizer
+from sktune.schedules._hyperband import hyperband_brackets
+from sktune.search._incremental import BaseIncrementalSearchCV
+from sktune.utils._sklearn_compat import Interval, StrOptions
+
+
+class HyperbandSearchCV(BaseIncrementalSearchCV):
+    """Hyperband with cross-validation, continuing training between rungs.
+
+    Each bracket draws many configurations, trains them on a small budget,
+    keeps the best ``1 / factor`` and trains *those same fitted models*
+    further, ``factor`` times longer, until the survivors reach
+    ``max_resource`` (successive halving). Brackets trade breadth for depth,
+    most exploratory first (Li et al., 2018). Where the estimator allows it
+    (skorch epochs, ``partial_fit``, ``warm_start``), a survivor is continued
+    rather than refitted from scratch, unlike scikit-learn's
+    ``HalvingRandomSearchCV``.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The object to tune, possibly a ``Pipeline``.
+    param_distributions : dict or list of dict
+        A search space in any dialect of :mod:`sktune.space`.
+    resource : str, default="auto"
+        What the budget counts: ``"n_samples"`` (a subsample of each training
+        fold), or a parameter of the estimator (of its final step in a
+        pipeline, e.g. ``"clf__n_estimators"``): ``"max_epochs"`` of a skorch
+        net, ``"max_iter"`` (passes of ``partial_fit``, or iterations of
+        HistGradientBoosting), ``"n_estimators"`` of ensembles, or any other
+        integer parameter (refitted from scratch). ``"auto"`` picks the first
+        of these the estimator has, else ``"n_samples"``.
+    max_resource : int or "auto", default="auto"
+        Budget of a configuration in the last rung; ``"auto"`` is the
+        estimator's own value of the resource parameter, or the size of the
+        smallest training fold for ``"n_samples"``.
+    min_resource : int or "auto", default="auto"
+        Budget of the first rung of the most exploratory bracket; ``"auto"``
+        is 1 for a parameter, ``max(20, 2 * n_classes)`` samples otherwise.
+    factor : float, default=3
+        Each rung keeps the best ``1 / factor`` of its candidates and gives
+        them ``factor`` times the budget.
+    n_brackets : int or "auto", default="auto"
+        How many of Hyperband's brackets to run, most exploratory first;
+        ``"auto"`` runs all of them, 1 is plain successive halving from
+        ``min_resource`` to ``max_resource``.
+    sampler : {"random", "bayes"}, default="random"
+        How each bracket draws its configurations: from the prior, or from
+        the Gaussian-process optimiser trained on the scores at the largest
+        budget that has enough of them (as BOHB does).
+    scoring, n_jobs, refit, cv, verbose, random_state, error_score, \
+return_train_score
+        As for :class:`~sktune.BayesSearchCV`. Evaluations run in parallel
+        over (candidate, fold) through ``joblib``.
+
+    Attributes
+    ----------
+    cv_results_ : dict of numpy (masked) ndarrays
+        One row per (candidate, rung) evaluation, in sklearn's format, plus
+        ``budget`` (the resource at that rung), ``bracket`` (Hyperband's
+        ``s``) and ``rung`` (0 for the first). With a resource parameter the
+        params of each row hold it (``param_<resource>``), as
+        ``HalvingRandomSearchCV`` does.
+    best_index_ : int
+        The best evaluation at the full budget (``max_resource``).
+    best_params_, best_score_, best_estimator_, refit_time_, scorer_, \
+n_splits_, multimetric_
+        As for ``GridSearchCV``; ``best_estimator_`` is a plain fit of the
+        best configuration at ``max_resource`` on all the data.
+    brackets_ : list of dict
+        Per bracket run: ``bracket``, ``n_candidates`` and ``budgets`` per rung.
+    n_resources_, n_candidates_ : list of int
+        Budget and number of candidates of every rung, brackets in order.
+    resource_, min_resource_, max_resource_ :
+        The resource used and its resolved bounds.
+
+    See Also
+    --------
+    sklearn.model_selection.HalvingRandomSearchCV : Successive halving that
+        refits every survivor from scratch.
+
+    References
+    ----------
+    Li, Jamieson, DeSalvo, Rostamizadeh and Talwalkar (2018). Hyperband: a
+    novel bandit-based approach to hyperparameter optimization. JMLR 18(185).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> from sktune import HyperbandSearchCV, Integer
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = HyperbandSearchCV(
+    ...     RandomForestClassifier(n_estimators=27, random_state=0),
+    ...     {"max_depth": Integer(1, 8)}, factor=3, cv=3, random_state=0,
+    ... ).fit(X, y)
+    >>> search.n_resources_[:4]
+    [1, 3, 9, 27]
+    >>> search.best_params_["n_estimators"]
+    27
+    """
+
+    _parameter_constraints: dict = {
+        **BaseIncrementalSearchCV._parameter_constraints,
+        "factor": [Interval(numbers.Real, 1, None, closed="neither")],
+        "n_brackets": [
+            StrOptions({"auto"}),
+            Interval(numbers.Integral, 1, None, closed="left"),
+        ],
+        "sampler": [StrOptions({"random", "bayes"})],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        param_distributions,
+        *,
+        resource="auto",
+        max_resource="auto",
+        min_resource="auto",
+        factor=3,
+        n_brackets="auto",
+        sampler="random",
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=None,
+        verbose=0,
+        random_state=None,
+        error_score=np.nan,
+        return_train_score=False,
+    ):
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+        self.param_distributions = param_distributions
+        self.resource = resource
+        self.max_resource = max_resource
+        self.min_resource = min_resource
+        self.factor = factor
+        self.n_brackets = n_brackets
+        self.sampler = sampler
+        self.random_state = random_state
+
+    def _run_schedule(self, engine, spaces, min_resource, max_resource, rng):
+        brackets = hyperband_brackets(
+            min_resource,
+            max_resource,
+            self.factor,
+            None if self.n_brackets == "auto" else self.n_brackets,
+        )
+        self.brackets_, self.n_resources_, self.n_candidates_ = [], [], []
+        for bracket in brackets:
+            params = self._sample(spaces, bracket.n_candidates[0], engine, rng)
+            candidates = engine.new_candidates(params)
+            for rung, budget in enumerate(bracket.budgets):
+                scores = engine.advance(
+                    candidates, budget, {"bracket": bracket.index, "rung": rung}
+                )
+                self.n_resources_.append(budget)
+                self.n_candidates_.append(len(candidates))
+                for candidate, score in zip(candidates, scores):
+                    engine.history.append((candidate.params, budget, score))
+                if rung + 1 < len(bracket.budgets):
+                    keep = bracket.n_candidates[rung + 1]
+                    order = np.argsort(
+                        -np.nan_to_num(scores, nan=-np.inf), kind="stable"
+                    )
+                    engine.drop([candidates[i] for i in order[keep:]])
+                    candidates = [candidates[i] for i in order[:keep]]
+            engine.drop(candidates)
+            self.brackets_.append(
+                {
+                    "bracket": bracket.index,
+                    "n_candidates": list(bracket.n_candidates),
+                    "budgets": list(bracket.budgets),
+                }
+            )
+
+    def _sample(self, spaces, n, engine, rng):
+        """Draw ``n`` configurations, from the prior or from the GP optimiser."""
+        if self.sampler == "bayes":
+            points = self._bayes_points(spaces, n, engine, rng)
+            if points is not None:
+                return points
+        which = rng.randint(len(spaces), size=n)
+        return [spaces[s].rvs(1, rng)[0] for s in which]
+
+    def _bayes_points(self, spaces, n, engine, rng):
+        # Model the largest budget that has enough finite scores (BOHB).
+        needed = max(space.n_columns for space in spaces) + 2
+        by_budget = {}
+        for params, budget, score in engine.history:
+            if np.isfinite(score):
+                by_budget.setdefault(budget, []).append((params, score))
+        usable = [b for b, rows in by_budget.items() if len(rows) >= needed]
+        if not usable:
+            return None
+        rows = by_budget[max(usable)]
+        optimizer = Optimizer(spaces, n_initial_points=1, random_state=rng)
+        optimizer.tell([p for p, _ in rows], [s for _, s in rows])
+        return optimizer.ask(n)

@@ -1,0 +1,411 @@
+"""The continuation engine shared by the multi-fidelity searches.
+
+``BaseSearchCV.evaluate_candidates`` clones a fresh estimator for every
+evaluation, so a search that *continues* training cannot go through it. This
+module keeps live fitted models per (candidate, CV fold), advances them
+through :mod:`sktune.search._resources` in parallel with joblib, and builds
+``cv_results_`` with ``BaseSearchCV._format_results`` so that the results
+look exactly like scikit-learn's. Subclasses write only their schedule, in
+``_run_schedule(engine, spaces, min_resource, max_resource, random_state)``.
+"""
+
+import numbers
+import time
+import traceback
+import warnings
+from collections import defaultdict
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import clone, is_classifier
+from sklearn.model_selection import check_cv
+from sklearn.utils import check_random_state, indexable
+
+from sktune.search._common import check_param_names
+from sktune.search._resources import _final_step, advance, resolve_resource
+from sktune.space import Space, check_search_spaces
+from sktune.utils._sklearn_compat import (
+    BaseSearchCV,
+    Interval,
+    StrOptions,
+    _check_method_params,
+    _fit_context,
+    _safe_indexing,
+)
+
+
+class _Candidate:
+    """One configuration and its live per-fold models."""
+
+    def __init__(self, params, n_splits):
+        self.params = params
+        self.models = [None] * n_splits
+        self.done = 0
+
+
+def _advance_and_score(
+    model,
+    resource,
+    X,
+    y,
+    train,
+    test,
+    fit_params,
+    score_params,
+    done,
+    budget,
+    classes,
+    scorer,
+    return_train_score,
+    error_score,
+):
+    """Advance one per-fold model to ``budget`` and score it on its test fold.
+
+    Returns the model (None if its fit failed) and a ``_fit_and_score``-style
+    result dict.
+    """
+    out = {"n_test_samples": len(test)}
+    start = time.perf_counter()
+    try:
+        fold_params = _check_method_params(X, params=fit_params, indices=train)
+        model = advance(
+            model, resource, X, y, train, fold_params, done, budget, classes
+        )
+        out["fit_error"] = None
+    except Exception:
+        if error_score == "raise":
+            raise
+        model = None
+        out["fit_error"] = traceback.format_exc()
+    out["fit_time"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    if model is None:
+        out["test_scores"] = error_score
+        if return_train_score:
+            out["train_scores"] = error_score
+    else:
+        test_params = _check_method_params(X, params=score_params, indices=test)
+        out["test_scores"] = _score(model, X, y, test, scorer, test_params, error_score)
+        if return_train_score:
+            train_params = _check_method_params(X, params=score_params, indices=train)
+            out["train_scores"] = _score(
+                model, X, y, train, scorer, train_params, error_score
+            )
+    out["score_time"] = time.perf_counter() - start
+    return model, out
+
+
+def _score(model, X, y, rows, scorer, score_params, error_score):
+    X_rows = _safe_indexing(X, rows)
+    try:
+        if y is None:
+            return scorer(model, X_rows, **score_params)
+        return scorer(model, X_rows, _safe_indexing(y, rows), **score_params)
+    except Exception:
+        if error_score == "raise":
+            raise
+        return error_score
+
+
+class _Engine:
+    """Live models, their parallel advance, and the rows of ``cv_results_``."""
+
+    def __init__(self, search, X, y, splits, routed, scorer, resource, classes, rng):
+        self.search = search
+        self.X, self.y = X, y
+        self.splits = splits
+        self.routed = routed
+        self.scorer = scorer
+        self.resource = resource
+        self.classes = classes
+        if resource.kind == "n_samples":
+            # A fixed shuffle of each training fold: rung budgets take nested
+            # prefixes of it, and validation rows are never used.
+            self.rows = [rng.permutation(train) for train, _ in splits]
+        else:
+            self.rows = [train for train, _ in splits]
+        self.params, self.out, self.more = [], [], defaultdict(list)
+        self.history = []  # (params without the resource, budget, mean score)
+        self.parallel = Parallel(n_jobs=search.n_jobs, verbose=search.verbose)
+
+    @property
+    def n_splits(self):
+        return len(self.splits)
+
+    def new_candidates(self, params):
+        return [_Candidate(p, self.n_splits) for p in params]
+
+    def advance(self, candidates, budget, more):
+        """Bring every candidate to ``budget`` and record one row each.
+
+        Returns the mean test score of each candidate on the metric the
+        search ranks by (nan where a fit failed).
+        """
+        search = self.search
+        base = clone(search.estimator)
+        tasks = [(c, k) for c in candidates for k in range(self.n_splits)]
+        results = self.parallel(
+            delayed(_advance_and_score)(
+                c.models[k]
+                if c.models[k] is not None
+                else clone(base).set_params(**clone(c.params, safe=False)),
+                self.resource,
+                self.X,
+                self.y,
+                self._train_rows(k, budget),
+                self.splits[k][1],
+                self.routed.estimator.fit,
+                self.routed.scorer.score,
+                c.done if c.models[k] is not None else 0,
+                budget,
+                self.classes,
+                self.scorer,
+                search.return_train_score,
+                search.error_score,
+            )
+            for c, k in tasks
+        )
+        for (c, k), (model, _) in zip(tasks, results):
+            c.models[k] = model
+        for c in candidates:
+            c.done = budget
+        outs = [out for _, out in results]
+        self._record(candidates, budget, outs, more)
+        return self._mean_scores(outs, len(candidates))
+
+    def _train_rows(self, k, budget):
+        rows = self.rows[k]
+        if self.resource.kind == "n_samples":
+            return rows[: min(budget, len(rows))]
+        return rows
+
+    def _record(self, candidates, budget, outs, more):
+        for c in candidates:
+            row = dict(c.params)
+            if self.resource.param is not None:
+                row[self.resource.param] = budget
+            self.params.append(row)
+            self.more["budget"].append(budget)
+            for key, value in more.items():
+                self.more[key].append(value)
+        self.out.extend(outs)
+
+    def _mean_scores(self, outs, n_candidates):
+        key = self.rank_key(outs)
+        scores = []
+        for out in outs:
+            value = out["test_scores"]
+            if isinstance(value, dict):
+                value = value.get(key, np.nan)
+            scores.append(value)
+        scores = np.array(scores, dtype=float).reshape(n_candidates, self.n_splits)
+        with np.errstate(invalid="ignore"):
+            return scores.mean(axis=1)
+
+    def rank_key(self, outs=None):
+        """The metric a schedule ranks by (the ``refit`` one, or the first)."""
+        for out in outs if outs is not None else self.out:
+            if isinstance(out["test_scores"], dict):
+                names = list(out["test_scores"])
+                refit = self.search.refit
+                return refit if isinstance(refit, str) and refit in names else names[0]
+        return "score"
+
+    def drop(self, candidates):
+        """Forget the live models of eliminated candidates."""
+        for c in candidates:
+            c.models = [None] * self.n_splits
+
+    def results(self):
+        """``cv_results_`` in scikit-learn's format."""
+        if not self.out:
+            raise ValueError("No evaluation was performed.")
+        outs = self.out
+        names = next(
+            (
+                list(o["test_scores"])
+                for o in outs
+                if isinstance(o["test_scores"], dict)
+            ),
+            None,
+        )
+        if names is not None:  # failed fits of a multi-metric search
+            for out in outs:
+                for key in ("test_scores", "train_scores"):
+                    if key in out and not isinstance(out[key], dict):
+                        out[key] = dict.fromkeys(names, out[key])
+        n_failed = sum(out["fit_error"] is not None for out in outs)
+        if n_failed == len(outs):
+            raise ValueError(
+                f"All the {n_failed} fits failed. It is very likely that your model "
+                "is misconfigured. You can try to debug the error by setting "
+                "error_score='raise'.\n" + outs[0]["fit_error"]
+            )
+        return self.search._format_results(self.params, self.n_splits, outs, self.more)
+
+
+def _warn_about_skorch_split(estimator, resource):
+    # The outer CV fold is the validation data that counts; skorch's own
+    # train_split would silently hold out a part of every training fold.
+    _, final = _final_step(estimator)
+    if resource.kind == "epochs" and getattr(final, "train_split", None) is not None:
+        warnings.warn(
+            f"{type(final).__name__} has train_split={final.train_split!r}: it holds "
+            "out part of every training fold for its own validation, which the "
+            "search does not use (it scores on the CV test folds). Pass "
+            "train_split=None to train on the whole fold.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+class BaseIncrementalSearchCV(BaseSearchCV):
+    """Base class of searches that continue training instead of restarting.
+
+    Owns the fixed splits, the live per-fold models, their parallel advance,
+    ``cv_results_`` and the refit; a subclass implements
+    ``_run_schedule(engine, spaces, min_resource, max_resource, random_state)``.
+    """
+
+    _parameter_constraints: dict = {
+        key: value
+        for key, value in BaseSearchCV._parameter_constraints.items()
+        if key != "pre_dispatch"
+    }
+    _parameter_constraints.update(
+        {
+            "param_distributions": [dict, list, Space],
+            "resource": [str],
+            "max_resource": [
+                StrOptions({"auto"}),
+                Interval(numbers.Integral, 1, None, closed="left"),
+            ],
+            "min_resource": [
+                StrOptions({"auto"}),
+                Interval(numbers.Integral, 1, None, closed="left"),
+            ],
+            "random_state": ["random_state"],
+        }
+    )
+
+    def _run_search(self, evaluate_candidates):  # pragma: no cover - fit overrides
+        raise NotImplementedError("Continuation searches run through fit().")
+
+    def _resource_bounds(self, resource, y, splits):
+        """``(min_resource, max_resource)`` with "auto" resolved."""
+        if resource.kind == "n_samples":
+            auto_max = min(len(train) for train, _ in splits)
+            n_classes = len(np.unique(y)) if is_classifier(self.estimator) else 1
+            auto_min = min(auto_max, max(20, 2 * n_classes))
+        else:
+            auto_max = resource.default_max(self.estimator)
+            auto_min = 1
+        max_resource = auto_max if self.max_resource == "auto" else self.max_resource
+        if max_resource is None:
+            raise ValueError(
+                f"max_resource='auto' needs an integer value of {resource.param!r} "
+                "on the estimator; set it, or give max_resource."
+            )
+        min_resource = auto_min if self.min_resource == "auto" else self.min_resource
+        min_resource = (
+            min(min_resource, max_resource)
+            if self.min_resource == "auto"
+            else (min_resource)
+        )
+        if min_resource > max_resource:
+            raise ValueError(
+                f"min_resource={min_resource} must not exceed max_resource="
+                f"{max_resource}."
+            )
+        return int(min_resource), int(max_resource)
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y=None, **params):
+        """Run the search, continuing models from one rung to the next.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            Target.
+        **params : dict
+            Parameters for the estimator's ``fit``, the scorer and the CV
+            splitter (``groups``), routed as by ``GridSearchCV``;
+            sample-aligned ones (``sample_weight``) are sliced per fold.
+
+        Returns
+        -------
+        self : object
+        """
+        scorers, refit_metric = self._get_scorers()
+        X, y = indexable(X, y)
+        params = _check_method_params(X, params=params)
+        routed = self._get_routed_params_for_fit(params)
+
+        spaces = check_search_spaces(self.param_distributions)
+        check_param_names(self.estimator, spaces)
+        searched = {name for space in spaces for name in space.names}
+        resource = resolve_resource(self.estimator, self.resource, searched)
+        _warn_about_skorch_split(self.estimator, resource)
+        cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
+        splits = list(cv.split(X, y, **routed.splitter.split))
+        self.n_splits_ = len(splits)
+        min_resource, max_resource = self._resource_bounds(resource, y, splits)
+        rng = check_random_state(self.random_state)
+        classes = (
+            np.unique(y) if is_classifier(self.estimator) and y is not None else None
+        )
+
+        engine = _Engine(self, X, y, splits, routed, scorers, resource, classes, rng)
+        self.resource_ = resource.param or resource.kind
+        self.max_resource_, self.min_resource_ = max_resource, min_resource
+        with engine.parallel:
+            self._run_schedule(engine, spaces, min_resource, max_resource, rng)
+        results = engine.results()
+
+        first = next(o["test_scores"] for o in engine.out if o["fit_error"] is None)
+        self.multimetric_ = isinstance(first, dict)
+        if callable(self.scoring) and self.multimetric_:
+            self._check_refit_for_multimetric(first)
+            refit_metric = self.refit
+        if self.refit or not self.multimetric_:
+            self.best_index_ = self._select_best_index(
+                self.refit, refit_metric, results
+            )
+            if not callable(self.refit):
+                self.best_score_ = results[f"mean_test_{refit_metric}"][
+                    self.best_index_
+                ]
+            self.best_params_ = results["params"][self.best_index_]
+        if self.refit:
+            # A plain fit of the winning configuration at its budget, on all
+            # the data: what GridSearchCV's refit does.
+            self.best_estimator_ = clone(self.estimator).set_params(
+                **clone(self.best_params_, safe=False)
+            )
+            start = time.perf_counter()
+            if y is not None:
+                self.best_estimator_.fit(X, y, **routed.estimator.fit)
+            else:
+                self.best_estimator_.fit(X, **routed.estimator.fit)
+            self.refit_time_ = time.perf_counter() - start
+            if hasattr(self.best_estimator_, "feature_names_in_"):
+                self.feature_names_in_ = self.best_estimator_.feature_names_in_
+        self.scorer_ = getattr(scorers, "_scorers", scorers)
+        self.cv_results_ = results
+        return self
+
+    @staticmethod
+    def _select_best_index(refit, refit_metric, results):
+        """The best evaluation at the largest budget (any row for a callable)."""
+        if callable(refit):
+            return BaseSearchCV._select_best_index(refit, refit_metric, results)
+        budgets = np.asarray(results["budget"])
+        scores = np.asarray(results[f"mean_test_{refit_metric}"], dtype=float)
+        full = budgets == budgets.max()
+        ranked = np.where(full & np.isfinite(scores), scores, -np.inf)
+        if not np.isfinite(ranked).any():
+            return int(np.flatnonzero(full)[0])
+        return int(np.argmax(ranked))

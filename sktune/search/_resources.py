@@ -1,0 +1,224 @@
+"""How one estimator goes from budget ``a`` to budget ``b``.
+
+Kinds of resource (``Resource.kind``):
+
+``"epochs"``
+    skorch nets: ``max_epochs``; trained further with
+    ``partial_fit(X, y, epochs=b - a)``.
+``"partial_fit"``
+    estimators with ``partial_fit`` and ``max_iter`` (SGD, MLP, Perceptron,
+    passive-aggressive): one unit is one pass over the training rows,
+    ``classes=`` on the first call. (Naive Bayes has no pass count: a second
+    pass would count the rows twice, so ``"auto"`` gives it ``"n_samples"``.)
+``"warm_start"``
+    ``warm_start`` estimators whose parameter counts the total
+    (``n_estimators`` of forests, boosting, bagging; ``max_iter`` of
+    HistGradientBoosting): set it to ``b`` and fit again.
+``"warm_start_increment"``
+    ``warm_start`` estimators whose parameter counts per call (``max_iter``
+    of LogisticRegression): fit again for ``b - a``.
+``"restart"``
+    any other integer parameter: a fresh fit with the parameter set to ``b``
+    (what scikit-learn's successive-halving searches always do).
+``"n_samples"``
+    a fresh fit on the first ``b`` rows of a fixed shuffle of the fold's
+    training rows (never of its validation rows).
+
+Inside a :class:`~sklearn.pipeline.Pipeline` the resource belongs to the
+final step (``"clf__n_estimators"``); for the pass-based kinds the preceding
+steps are fitted on the first call and only transform afterwards.
+"""
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import clone, is_classifier
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.pipeline import Pipeline
+
+from sktune.utils._sklearn_compat import _safe_indexing
+
+KINDS = (
+    "epochs",
+    "partial_fit",
+    "warm_start",
+    "warm_start_increment",
+    "restart",
+    "n_samples",
+)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """What the budget is and how an estimator continues on it."""
+
+    kind: str
+    param: str | None  # full parameter name, e.g. "clf__n_estimators"
+
+    def default_max(self, estimator):
+        """The user's own value of the resource parameter, if any."""
+        if self.param is None:
+            return None
+        value = estimator.get_params()[self.param]
+        return value if isinstance(value, (int, np.integer)) else None
+
+
+def _final_step(estimator):
+    """``(prefix, final estimator)``; the prefix is ``"name__"`` in a Pipeline."""
+    if isinstance(estimator, Pipeline):
+        name, step = estimator.steps[-1]
+        inner_prefix, inner = _final_step(step)
+        return f"{name}__{inner_prefix}", inner
+    return "", estimator
+
+
+def _is_skorch(est):
+    return (
+        hasattr(est, "partial_fit")
+        and "max_epochs" in est.get_params(deep=False)
+        and (hasattr(est, "train_split"))
+    )
+
+
+def _is_total_max_iter(est):
+    # HistGradientBoosting counts max_iter in total when warm-started.
+    return type(est).__name__.startswith("HistGradientBoosting")
+
+
+def _kind_for(est, name):
+    """The continuation kind for parameter ``name`` of the final step."""
+    params = est.get_params(deep=False)
+    if name == "max_epochs" and _is_skorch(est):
+        return "epochs"
+    if name == "n_estimators" and "warm_start" in params:
+        return "warm_start"
+    if name == "max_iter":
+        if _is_total_max_iter(est) and "warm_start" in params:
+            return "warm_start"
+        if hasattr(est, "partial_fit"):
+            return "partial_fit"
+        if "warm_start" in params:
+            return "warm_start_increment"
+    return "restart"
+
+
+def resolve_resource(estimator, resource, searched=()):
+    """Parse the ``resource`` parameter of a continuation search.
+
+    Parameters
+    ----------
+    estimator : estimator
+    resource : "auto", "n_samples" or str
+        A parameter name of ``estimator`` (of its final step in a pipeline).
+    searched : iterable of str
+        Names of the searched parameters: the resource may not be one.
+    """
+    prefix, final = _final_step(estimator)
+    if resource == "n_samples":
+        return Resource("n_samples", None)
+    if resource == "auto":
+        params = final.get_params(deep=False)
+        if _is_skorch(final):
+            name = "max_epochs"
+        elif "n_estimators" in params and "warm_start" in params:
+            name = "n_estimators"
+        elif "max_iter" in params and (
+            hasattr(final, "partial_fit") or _is_total_max_iter(final)
+        ):
+            name = "max_iter"
+        elif "max_iter" in params and "warm_start" in params:
+            name = "max_iter"
+        else:
+            return Resource("n_samples", None)
+        resource = prefix + name
+    if not isinstance(resource, str):
+        raise TypeError(
+            "The 'resource' parameter must be 'auto', 'n_samples' or a parameter "
+            f"name; got {resource!r}."
+        )
+    all_params = estimator.get_params(deep=True)
+    if resource not in all_params:
+        raise ValueError(
+            f"The 'resource' parameter {resource!r} is not a parameter of "
+            f"{type(estimator).__name__}; use 'auto', 'n_samples' or one of "
+            f"{sorted(all_params)!r}."
+        )
+    if not resource.startswith(prefix) or "__" in resource[len(prefix) :]:
+        raise ValueError(
+            f"The 'resource' parameter {resource!r} must belong to the final step "
+            f"of the pipeline (a parameter starting with {prefix!r})."
+        )
+    if resource in set(searched):
+        raise ValueError(
+            f"The resource {resource!r} is also a searched parameter; remove it "
+            "from the search space: the search sets it to each rung's budget."
+        )
+    return Resource(_kind_for(final, resource[len(prefix) :]), resource)
+
+
+def _fit_params_for(prefix, fit_params):
+    """Fit parameters routed to the final step of a pipeline."""
+    if not prefix:
+        return fit_params
+    return {
+        key[len(prefix) :]: value
+        for key, value in fit_params.items()
+        if key.startswith(prefix)
+    }
+
+
+def advance(model, resource, X, y, rows, fit_params, done, budget, classes):
+    """Train ``model`` (fitted to budget ``done``, or unfitted if 0) to ``budget``.
+
+    ``rows`` are the training rows (already the subsample for
+    ``"n_samples"``); ``fit_params`` are sliced to them. Returns the model,
+    which may be a new object.
+    """
+    X_train = _safe_indexing(X, rows)
+    y_train = None if y is None else _safe_indexing(y, rows)
+    kind, param = resource.kind, resource.param
+    if kind in ("restart", "n_samples"):
+        model = clone(model)
+        if param is not None:
+            model.set_params(**{param: budget})
+        model.fit(X_train, y_train, **fit_params)
+        return model
+    prefix, final = _final_step(model)
+    if kind in ("warm_start", "warm_start_increment"):
+        warm = {prefix + "warm_start": True} if done else {}
+        count = budget if kind == "warm_start" else budget - done
+        model.set_params(**warm, **{param: count})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(X_train, y_train, **fit_params)
+        return model
+    # Pass-based kinds: fit the preceding steps once, then continue the last.
+    if isinstance(model, Pipeline):
+        head = model[:-1]
+        X_train = (
+            head.fit_transform(X_train, y_train)
+            if done == 0
+            else head.transform(X_train)
+        )
+        prefix, final = _final_step(model[-1])
+        prefix = model.steps[-1][0] + "__" + prefix
+        final_params = _fit_params_for(prefix, fit_params)
+    else:
+        final_params = fit_params
+    first = {"classes": classes} if done == 0 and is_classifier(final) else {}
+    if kind == "epochs":
+        final.partial_fit(
+            X_train, y_train, epochs=budget - done, **first, **final_params
+        )
+        if param is not None:
+            model.set_params(**{param: budget})
+        return model
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for _ in range(budget - done):
+            final.partial_fit(X_train, y_train, **first, **final_params)
+            first = {}
+    if param is not None:
+        model.set_params(**{param: budget})
+    return model

@@ -1,0 +1,438 @@
+"""HyperbandSearchCV and its continuation engine, on real estimators."""
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import load_breast_cancer, load_digits, load_iris
+from sklearn.ensemble import (
+    GradientBoostingClassifier,
+    HistGradientBoostingClassifier,
+    RandomForestClassifier,
+)
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.model_selection import StratifiedKFold, cross_validate
+from sklearn.naive_bayes import GaussianNB
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVC
+
+from sktune import HyperbandSearchCV, Integer, Real
+from sktune.schedules._hyperband import hyperband_brackets, n_to_keep
+from sktune.search._resources import Resource, advance, resolve_resource
+
+
+@pytest.fixture(scope="module")
+def iris():
+    return load_iris(return_X_y=True)
+
+
+@pytest.fixture(scope="module")
+def cancer():
+    X, y = load_breast_cancer(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+BUILT = []
+
+
+class CountingForest(RandomForestClassifier):
+    """Records how many trees each fit builds."""
+
+    def fit(self, X, y, sample_weight=None):
+        before = len(getattr(self, "estimators_", []))
+        super().fit(X, y, sample_weight=sample_weight)
+        BUILT.append(len(self.estimators_) - before)
+        return self
+
+
+# --------------------------------------------------------------- schedule
+def test_hyperband_brackets_match_li_et_al():
+    brackets = hyperband_brackets(1, 81, 3)
+    assert [b.index for b in brackets] == [4, 3, 2, 1, 0]
+    assert [(b.n_candidates[0], b.budgets[0]) for b in brackets] == [
+        (81, 1),
+        (34, 3),
+        (15, 9),
+        (8, 27),
+        (5, 81),
+    ]
+    assert all(b.budgets[-1] == 81 for b in brackets)
+
+
+def test_one_bracket_is_successive_halving():
+    [bracket] = hyperband_brackets(1, 27, 3, n_brackets=1)
+    assert bracket.n_candidates == (27, 9, 3, 1)
+    assert bracket.budgets == (1, 3, 9, 27)
+    assert n_to_keep(27, 3) == 9 and n_to_keep(2, 3) == 1
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [((0, 10, 3), "min_resource"), ((5, 4, 3), "min_resource"), ((1, 10, 1), "factor")],
+)
+def test_hyperband_brackets_reject_bad_budgets(args, match):
+    with pytest.raises(ValueError, match=match):
+        hyperband_brackets(*args)
+
+
+# ------------------------------------------------------------- resources
+@pytest.mark.parametrize(
+    "estimator, resource, kind, param",
+    [
+        (RandomForestClassifier(), "auto", "warm_start", "n_estimators"),
+        (GradientBoostingClassifier(), "auto", "warm_start", "n_estimators"),
+        (HistGradientBoostingClassifier(), "auto", "warm_start", "max_iter"),
+        (SGDClassifier(), "auto", "partial_fit", "max_iter"),
+        (MLPClassifier(), "auto", "partial_fit", "max_iter"),
+        (LogisticRegression(), "auto", "warm_start_increment", "max_iter"),
+        (SVC(), "auto", "n_samples", None),
+        (GaussianNB(), "auto", "n_samples", None),
+        (SVC(), "max_iter", "restart", "max_iter"),
+        (
+            Pipeline([("s", StandardScaler()), ("rf", RandomForestClassifier())]),
+            "auto",
+            "warm_start",
+            "rf__n_estimators",
+        ),
+    ],
+)
+def test_resolve_resource_detects_how_to_continue(estimator, resource, kind, param):
+    assert resolve_resource(estimator, resource) == Resource(kind, param)
+
+
+def test_resolve_resource_refuses_bad_names():
+    with pytest.raises(ValueError, match="not a parameter"):
+        resolve_resource(RandomForestClassifier(), "n_trees")
+    with pytest.raises(ValueError, match="also a searched parameter"):
+        resolve_resource(RandomForestClassifier(), "n_estimators", {"n_estimators"})
+    pipe = Pipeline([("s", StandardScaler()), ("rf", RandomForestClassifier())])
+    with pytest.raises(ValueError, match="final step"):
+        resolve_resource(pipe, "s__copy")
+
+
+def test_advance_warm_start_grows_the_same_forest(iris):
+    X, y = iris
+    rows = np.arange(len(y))
+    model = RandomForestClassifier(random_state=0)
+    resource = Resource("warm_start", "n_estimators")
+    model = advance(model, resource, X, y, rows, {}, 0, 3, None)
+    first_tree = model.estimators_[0]
+    model = advance(model, resource, X, y, rows, {}, 3, 9, None)
+    assert len(model.estimators_) == 9 and model.estimators_[0] is first_tree
+    fresh = RandomForestClassifier(n_estimators=9, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(model.predict_proba(X), fresh.predict_proba(X))
+
+
+def test_advance_hist_gradient_boosting_continues_iterations(iris):
+    X, y = iris
+    model = HistGradientBoostingClassifier(early_stopping=False, random_state=0)
+    resource = Resource("warm_start", "max_iter")
+    model = advance(model, resource, X, y, np.arange(150), {}, 0, 3, None)
+    model = advance(model, resource, X, y, np.arange(150), {}, 3, 9, None)
+    assert model.n_iter_ == 9
+
+
+def test_advance_partial_fit_makes_exactly_the_extra_passes(iris):
+    X, y = iris
+    rows = np.arange(0, 150, 2)
+    model = SGDClassifier(random_state=0)
+    resource = Resource("partial_fit", "max_iter")
+    model = advance(model, resource, X, y, rows, {}, 0, 2, np.unique(y))
+    model = advance(model, resource, X, y, rows, {}, 2, 5, np.unique(y))
+    assert model.t_ == 5 * len(rows) + 1
+    assert model.max_iter == 5
+
+
+def test_advance_pass_based_in_a_pipeline_fits_the_head_once(iris):
+    X, y = iris
+    pipe = Pipeline([("s", StandardScaler()), ("mlp", MLPClassifier(random_state=0))])
+    resource = Resource("partial_fit", "mlp__max_iter")
+    pipe = advance(pipe, resource, X, y, np.arange(150), {}, 0, 1, np.unique(y))
+    scaler_mean = pipe[0].mean_.copy()
+    pipe = advance(pipe, resource, X[::-1], y, np.arange(150), {}, 1, 3, np.unique(y))
+    np.testing.assert_array_equal(pipe[0].mean_, scaler_mean)
+    assert pipe[-1].t_ == 3 * 150  # samples seen: three passes
+
+
+def test_advance_n_samples_fits_on_the_given_rows_only(iris):
+    X, y = iris
+    rows = np.arange(0, 150, 3)
+    model = advance(
+        SVC(), Resource("n_samples", None), X, y, rows[:30], {}, 0, 30, None
+    )
+    assert model.shape_fit_ == (30, 4)
+
+
+# ----------------------------------------------------------------- search
+def test_hyperband_search_continues_forests_instead_of_restarting(iris):
+    X, y = iris
+    BUILT.clear()
+    search = HyperbandSearchCV(
+        CountingForest(n_estimators=27, random_state=0),
+        {"max_depth": Integer(1, 6)},
+        cv=3,
+        random_state=0,
+        refit=False,
+    ).fit(X, y)
+    results = search.cv_results_
+    restart_total = int(np.sum(results["budget"])) * 3
+    # continuing, each candidate's models hold only its last budget's trees
+    continued_total = 0
+    for bracket in search.brackets_:
+        budgets, counts = bracket["budgets"], bracket["n_candidates"]
+        for i, (budget, count) in enumerate(zip(budgets, counts)):
+            kept = counts[i + 1] if i + 1 < len(counts) else 0
+            previous = budgets[i - 1] if i else 0
+            continued_total += count * (budget - previous) * 3
+            assert kept <= count
+    assert sum(BUILT) == continued_total
+    assert sum(BUILT) < restart_total
+
+
+def test_hyperband_search_cv_results_columns_and_best_at_full_budget(iris):
+    X, y = iris
+    search = HyperbandSearchCV(
+        RandomForestClassifier(n_estimators=9, random_state=0),
+        {"max_depth": Integer(1, 6), "criterion": ["gini", "entropy"]},
+        cv=3,
+        random_state=0,
+        return_train_score=True,
+    ).fit(X, y)
+    results = search.cv_results_
+    n_rows = len(results["params"])
+    for key in (
+        "budget",
+        "bracket",
+        "rung",
+        "mean_test_score",
+        "rank_test_score",
+        "split2_test_score",
+        "mean_train_score",
+        "param_n_estimators",
+        "param_max_depth",
+        "mean_fit_time",
+    ):
+        assert len(results[key]) == n_rows, key
+    assert search.n_resources_ == [1, 3, 9, 3, 9, 9]
+    assert search.n_candidates_ == [9, 3, 1, 5, 1, 3]
+    assert results["budget"][search.best_index_] == 9
+    assert search.best_params_["n_estimators"] == 9
+    assert search.best_estimator_.n_estimators == 9
+    assert not search.best_estimator_.warm_start
+    assert search.resource_ == "n_estimators" and search.max_resource_ == 9
+    full = results["budget"] == 9
+    assert search.best_score_ == results["mean_test_score"][full].max()
+
+
+def test_hyperband_search_in_a_pipeline_with_gradient_boosting(cancer):
+    X, y = cancer
+    pipe = Pipeline(
+        [
+            ("scale", StandardScaler()),
+            ("gb", GradientBoostingClassifier(n_estimators=9, random_state=0)),
+        ]
+    )
+    search = HyperbandSearchCV(
+        pipe,
+        {"gb__learning_rate": Real(0.01, 1.0, log=True)},
+        resource="gb__n_estimators",
+        n_brackets=1,
+        cv=3,
+        random_state=0,
+    ).fit(X, y)
+    assert search.best_params_["gb__n_estimators"] == 9
+    assert search.best_score_ > 0.9
+
+
+def test_hyperband_search_partial_fit_mlp(iris):
+    X, y = iris
+    search = HyperbandSearchCV(
+        MLPClassifier(max_iter=9, random_state=0),
+        {
+            "alpha": Real(1e-5, 1e-1, log=True),
+            "learning_rate_init": Real(1e-3, 1e-1, log=True),
+        },
+        cv=3,
+        random_state=0,
+        n_brackets=2,
+    ).fit(X, y)
+    assert search.resource_ == "max_iter"
+    assert set(search.cv_results_["budget"]) == {1, 3, 9}
+    assert search.best_estimator_.max_iter == 9
+
+
+def test_hyperband_search_hist_gradient_boosting_max_iter(cancer):
+    X, y = cancer
+    search = HyperbandSearchCV(
+        HistGradientBoostingClassifier(
+            max_iter=9, early_stopping=False, random_state=0
+        ),
+        {"learning_rate": Real(0.01, 1.0, log=True), "max_leaf_nodes": Integer(2, 31)},
+        cv=3,
+        random_state=0,
+        n_brackets=1,
+    ).fit(X, y)
+    assert search.best_estimator_.n_iter_ == 9
+    assert search.best_score_ > 0.9
+
+
+def test_hyperband_search_n_samples_with_svc(cancer):
+    X, y = cancer
+    search = HyperbandSearchCV(
+        SVC(),
+        {"C": Real(1e-2, 1e2, log=True), "gamma": Real(1e-4, 1, log=True)},
+        resource="n_samples",
+        min_resource=30,
+        factor=3,
+        cv=3,
+        random_state=0,
+    ).fit(X, y)
+    folds = StratifiedKFold(3).split(X, y)
+    assert search.max_resource_ == min(len(train) for train, _ in folds)
+    assert min(search.n_resources_) >= 30
+    assert "param_n_samples" not in search.cv_results_
+    assert search.best_score_ > 0.9
+
+
+def test_hyperband_search_refuses_to_search_the_resource(iris):
+    search = HyperbandSearchCV(
+        RandomForestClassifier(), {"n_estimators": Integer(1, 9)}
+    )
+    with pytest.raises(ValueError, match="also a searched parameter"):
+        search.fit(*iris)
+
+
+def test_hyperband_search_rejects_unknown_parameters_before_fitting(iris):
+    search = HyperbandSearchCV(RandomForestClassifier(), {"depth": Integer(1, 9)})
+    with pytest.raises(ValueError, match="'depth'"):
+        search.fit(*iris)
+
+
+def test_hyperband_search_multimetric_and_refit_callable(iris):
+    X, y = iris
+    search = HyperbandSearchCV(
+        RandomForestClassifier(n_estimators=9, random_state=0),
+        {"max_depth": Integer(1, 6)},
+        scoring={"acc": "accuracy", "f1": "f1_macro"},
+        refit="f1",
+        cv=3,
+        random_state=0,
+    ).fit(X, y)
+    assert search.multimetric_ and "mean_test_acc" in search.cv_results_
+    assert search.best_score_ == search.cv_results_["mean_test_f1"][search.best_index_]
+
+    def last_row(results):
+        return len(results["params"]) - 1
+
+    search = HyperbandSearchCV(
+        RandomForestClassifier(n_estimators=9, random_state=0),
+        {"max_depth": Integer(1, 6)},
+        refit=last_row,
+        cv=3,
+        random_state=0,
+    ).fit(X, y)
+    assert search.best_index_ == len(search.cv_results_["params"]) - 1
+
+
+def test_hyperband_search_records_failures_and_goes_on(iris):
+    X, y = iris
+    search = HyperbandSearchCV(
+        LogisticRegression(max_iter=9),
+        {"C": Real(-1.0, 1.0)},
+        cv=3,
+        random_state=0,
+    )
+    with pytest.warns(UserWarning):
+        search.fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    negative = np.array([p["C"] <= 0 for p in search.cv_results_["params"]])
+    assert negative.any() and np.all(np.isnan(scores[negative]))
+    assert search.best_params_["C"] > 0
+    with pytest.raises(ValueError):
+        clone(search).set_params(error_score="raise").fit(X, y)
+
+
+def test_hyperband_search_reproducible_across_n_jobs_and_picklable(iris):
+    X, y = iris
+    make = lambda **kw: HyperbandSearchCV(  # noqa: E731
+        RandomForestClassifier(n_estimators=9, random_state=0),
+        {"max_depth": Integer(1, 8)},
+        cv=3,
+        random_state=1,
+        **kw,
+    )
+    one = make().fit(X, y)
+    two = make(n_jobs=2).fit(X, y)
+    assert one.cv_results_["params"] == two.cv_results_["params"]
+    np.testing.assert_allclose(
+        one.cv_results_["mean_test_score"], two.cv_results_["mean_test_score"]
+    )
+    restored = pickle.loads(pickle.dumps(one))
+    np.testing.assert_array_equal(restored.predict(X), one.predict(X))
+
+
+def test_hyperband_search_nested_cross_validate(iris):
+    search = HyperbandSearchCV(
+        RandomForestClassifier(n_estimators=9, random_state=0),
+        {"max_depth": Integer(1, 6)},
+        cv=3,
+        random_state=0,
+    )
+    scores = cross_validate(search, *iris, cv=3)["test_score"]
+    assert scores.shape == (3,) and np.all(scores > 0.8)
+
+
+def test_hyperband_search_bayes_sampler_uses_earlier_rungs(iris):
+    X, y = iris
+    search = HyperbandSearchCV(
+        SGDClassifier(max_iter=27, random_state=0),
+        {"alpha": Real(1e-6, 1.0, log=True)},
+        sampler="bayes",
+        cv=3,
+        random_state=0,
+    ).fit(X, y)
+    assert len(search.brackets_) == 4
+    assert search.best_score_ > 0.8
+
+
+def test_hyperband_search_slices_sample_weight_per_fold(iris):
+    X, y = iris
+    search = HyperbandSearchCV(
+        RandomForestClassifier(n_estimators=9, random_state=0),
+        {"max_depth": Integer(1, 6)},
+        cv=3,
+        random_state=0,
+    ).fit(X, y, sample_weight=np.ones(len(y)))
+    assert search.best_score_ > 0.8
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"factor": 1}, "factor"),
+        ({"n_brackets": 0}, "n_brackets"),
+        ({"sampler": "grid"}, "sampler"),
+        ({"min_resource": 10, "max_resource": 5}, "min_resource"),
+    ],
+)
+def test_hyperband_search_bad_parameters_name_themselves(iris, params, match):
+    search = HyperbandSearchCV(
+        RandomForestClassifier(n_estimators=9), {"max_depth": Integer(1, 6)}, **params
+    )
+    with pytest.raises(ValueError, match=match):
+        search.fit(*iris)
+
+
+def test_hyperband_search_digits_restores_accuracy():
+    X, y = load_digits(return_X_y=True)
+    search = HyperbandSearchCV(
+        SGDClassifier(max_iter=9, random_state=0),
+        {"alpha": Real(1e-6, 1e-1, log=True)},
+        cv=3,
+        random_state=0,
+        n_brackets=1,
+    ).fit(X / 16, y)
+    assert search.best_score_ > 0.85
