@@ -159,3 +159,12 @@ def test_hyperband_search_continues_a_skorch_net_on_cuda(digits):
     search = _hyperband(device="cuda").fit(X, y)
     assert search.best_score_ > 0.8
     assert next(search.best_estimator_.module_.parameters()).is_cuda
+
+
+def test_hyperband_search_with_skorch_is_reproducible(digits):
+    X, y = digits
+    first = _hyperband().set_params(n_brackets=1, max_resource=3).fit(X, y)
+    again = _hyperband().set_params(n_brackets=1, max_resource=3).fit(X, y)
+    np.testing.assert_array_equal(
+        first.cv_results_["mean_test_score"], again.cv_results_["mean_test_score"]
+    )

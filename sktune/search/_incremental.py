@@ -10,10 +10,12 @@ look exactly like scikit-learn's. Subclasses write only their schedule, in
 """
 
 import numbers
+import sys
 import time
 import traceback
 import warnings
 from collections import defaultdict
+from contextlib import contextmanager
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -35,15 +37,34 @@ from sktune.utils._sklearn_compat import (
 
 
 class _Candidate:
-    """One configuration and its live per-fold models."""
+    """One configuration, its live per-fold models and its seed."""
 
-    def __init__(self, params, n_splits):
+    def __init__(self, params, n_splits, seed):
         self.params = params
         self.models = [None] * n_splits
         self.done = 0
+        self.seed = seed
+
+
+@contextmanager
+def _torch_seeded(seed):
+    """Seed torch for one task without touching the caller's RNG state.
+
+    skorch has no random_state: weight init, dropout and shuffling draw from
+    torch's global RNG. Seeding every (candidate, fold, budget) task makes a
+    search reproducible and independent of n_jobs and of task order.
+    """
+    torch = sys.modules.get("torch")
+    if torch is None:
+        yield
+        return
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
 
 
 def _advance_and_score(
+    seed,
     model,
     resource,
     X,
@@ -68,9 +89,10 @@ def _advance_and_score(
     start = time.perf_counter()
     try:
         fold_params = _check_method_params(X, params=fit_params, indices=train)
-        model = advance(
-            model, resource, X, y, train, fold_params, done, budget, classes
-        )
+        with _torch_seeded(seed):
+            model = advance(
+                model, resource, X, y, train, fold_params, done, budget, classes
+            )
         out["fit_error"] = None
     except Exception:
         if error_score == "raise":
@@ -119,6 +141,7 @@ class _Engine:
         self.scorer = scorer
         self.resource = resource
         self.classes = classes
+        self.rng = rng
         if resource.kind == "n_samples":
             # A fixed shuffle of each training fold: rung budgets take nested
             # prefixes of it, and validation rows are never used.
@@ -134,7 +157,8 @@ class _Engine:
         return len(self.splits)
 
     def new_candidates(self, params):
-        return [_Candidate(p, self.n_splits) for p in params]
+        seeds = self.rng.randint(2**31 - 1, size=len(params))
+        return [_Candidate(p, self.n_splits, int(s)) for p, s in zip(params, seeds)]
 
     def advance(self, candidates, budget, more):
         """Bring every candidate to ``budget`` and record one row each.
@@ -147,6 +171,7 @@ class _Engine:
         tasks = [(c, k) for c in candidates for k in range(self.n_splits)]
         results = self.parallel(
             delayed(_advance_and_score)(
+                (c.seed + 7919 * k + 104729 * budget) % (2**31 - 1),
                 c.models[k]
                 if c.models[k] is not None
                 else clone(base).set_params(**clone(c.params, safe=False)),
