@@ -3,9 +3,24 @@
 import os
 
 import pytest
+from sklearn.datasets import load_breast_cancer, load_iris
+from sklearn.preprocessing import StandardScaler
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
+
+
+@pytest.fixture(scope="session")
+def iris():
+    """The iris data, (X, y)."""
+    return load_iris(return_X_y=True)
+
+
+@pytest.fixture(scope="session")
+def cancer():
+    """The breast-cancer data, standardised, (X, y)."""
+    X, y = load_breast_cancer(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
 
 
 def _cuda_available():

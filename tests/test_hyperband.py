@@ -5,12 +5,13 @@ import pickle
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.datasets import load_breast_cancer, load_digits, load_iris
+from sklearn.datasets import load_digits
 from sklearn.ensemble import (
     GradientBoostingClassifier,
     HistGradientBoostingClassifier,
     RandomForestClassifier,
 )
+from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.naive_bayes import GaussianNB
@@ -22,18 +23,6 @@ from sklearn.svm import SVC
 from sktune import HyperbandSearchCV, Integer, Real
 from sktune.schedules._hyperband import hyperband_brackets, n_to_keep
 from sktune.search._resources import Resource, advance, resolve_resource
-
-
-@pytest.fixture(scope="module")
-def iris():
-    return load_iris(return_X_y=True)
-
-
-@pytest.fixture(scope="module")
-def cancer():
-    X, y = load_breast_cancer(return_X_y=True)
-    return StandardScaler().fit_transform(X), y
-
 
 BUILT = []
 
@@ -86,7 +75,7 @@ def test_hyperband_brackets_reject_bad_budgets(args, match):
         (GradientBoostingClassifier(), "auto", "warm_start", "n_estimators"),
         (HistGradientBoostingClassifier(), "auto", "warm_start", "max_iter"),
         (SGDClassifier(), "auto", "partial_fit", "max_iter"),
-        (MLPClassifier(), "auto", "partial_fit", "max_iter"),
+        (MLPClassifier(), "auto", "warm_start_increment", "max_iter"),
         (LogisticRegression(), "auto", "warm_start_increment", "max_iter"),
         (SVC(), "auto", "n_samples", None),
         (GaussianNB(), "auto", "n_samples", None),
@@ -247,7 +236,7 @@ def test_hyperband_search_in_a_pipeline_with_gradient_boosting(cancer):
     assert search.best_score_ > 0.9
 
 
-def test_hyperband_search_partial_fit_mlp(iris):
+def test_hyperband_search_warm_started_mlp(iris):
     X, y = iris
     search = HyperbandSearchCV(
         MLPClassifier(max_iter=9, random_state=0),
@@ -345,7 +334,7 @@ def test_hyperband_search_records_failures_and_goes_on(iris):
         cv=3,
         random_state=0,
     )
-    with pytest.warns(UserWarning):
+    with pytest.warns(FitFailedWarning, match="fits failed"):
         search.fit(X, y)
     scores = search.cv_results_["mean_test_score"]
     negative = np.array([p["C"] <= 0 for p in search.cv_results_["params"]])

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone, is_classifier
+from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state, indexable
 
@@ -266,6 +267,14 @@ class _Engine:
                 f"All the {n_failed} fits failed. It is very likely that your model "
                 "is misconfigured. You can try to debug the error by setting "
                 "error_score='raise'.\n" + outs[0]["fit_error"]
+            )
+        if n_failed:
+            warnings.warn(
+                f"{n_failed} fits failed out of a total of {len(outs)}; their scores "
+                f"are set to error_score={self.search.error_score!r}. The first "
+                f"failure:\n{next(o['fit_error'] for o in outs if o['fit_error'])}",
+                FitFailedWarning,
+                stacklevel=3,
             )
         return self.search._format_results(self.params, self.n_splits, outs, self.more)
 
