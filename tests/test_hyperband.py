@@ -75,7 +75,7 @@ def test_hyperband_brackets_reject_bad_budgets(args, match):
         (GradientBoostingClassifier(), "auto", "warm_start", "n_estimators"),
         (HistGradientBoostingClassifier(), "auto", "warm_start", "max_iter"),
         (SGDClassifier(), "auto", "partial_fit", "max_iter"),
-        (MLPClassifier(), "auto", "warm_start_increment", "max_iter"),
+        (MLPClassifier(), "auto", "partial_fit", "max_iter"),
         (LogisticRegression(), "auto", "warm_start_increment", "max_iter"),
         (SVC(), "auto", "n_samples", None),
         (GaussianNB(), "auto", "n_samples", None),
@@ -236,7 +236,7 @@ def test_hyperband_search_in_a_pipeline_with_gradient_boosting(cancer):
     assert search.best_score_ > 0.9
 
 
-def test_hyperband_search_warm_started_mlp(iris):
+def test_hyperband_search_partial_fit_mlp(iris):
     X, y = iris
     search = HyperbandSearchCV(
         MLPClassifier(max_iter=9, random_state=0),
