@@ -11,9 +11,14 @@ MLPClassifier on digits (alpha, learning_rate_init, hidden units, batch size;
 - ``random``: RandomizedSearchCV, 24 configurations at the full 81 epochs.
 
 Reports held-out accuracy of the refitted best model, CPU seconds of the
-whole search (refit included) and epochs trained during the search.
+whole search (refit included), epochs trained during the search, and an
+anytime curve: after each full-budget evaluation, the held-out accuracy of
+the incumbent (the best full-budget configuration so far, refitted on the
+training set outside the clock) against the CPU seconds spent on
+evaluations so far.
 
     python benchmarks/hyperband.py --seeds 3
+    python benchmarks/hyperband.py --seeds 3 --model skorch   # 27 epochs at most
 """
 
 import os
@@ -41,17 +46,17 @@ from sklearn.neural_network import MLPClassifier  # noqa: E402
 
 from sktune import HyperbandSearchCV, Integer, Real  # noqa: E402
 
-R = 81
 METHODS = ("halving", "sktune-sh", "sktune-hb", "random")
+R = 81  # the largest budget in epochs; 27 for the skorch twin (--model skorch)
+RESOURCE = "max_iter"
 
 
 def log_int(low, high):
     return [int(v) for v in np.unique(np.geomspace(low, high, 32).round())]
 
 
-def make(method, seed):
-    mlp = MLPClassifier(max_iter=R, tol=0.0, random_state=0)
-    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+def mlp_model():
+    """scikit-learn's MLP: ``(estimator, scipy space, sktune space)``."""
     scipy_space = {
         "alpha": loguniform(1e-6, 1e-1),
         "learning_rate_init": loguniform(1e-4, 1e-1),
@@ -64,12 +69,65 @@ def make(method, seed):
         "hidden_layer_sizes": Integer(16, 256, log=True),
         "batch_size": Integer(16, 256, log=True),
     }
+    return MLPClassifier(max_iter=R, tol=0.0, random_state=0), scipy_space, sktune_space
+
+
+def skorch_model():
+    """The same MLP in PyTorch through skorch (Adam, no internal split)."""
+    import torch
+    from skorch import NeuralNetClassifier
+
+    torch.set_num_threads(1)
+
+    class MLP(torch.nn.Module):
+        def __init__(self, hidden=64):
+            super().__init__()
+            self.layers = torch.nn.Sequential(
+                torch.nn.Linear(64, hidden),
+                torch.nn.ReLU(),
+                torch.nn.Linear(hidden, 10),
+            )
+
+        def forward(self, X):
+            return self.layers(X)
+
+    net = NeuralNetClassifier(
+        MLP,
+        criterion=torch.nn.CrossEntropyLoss,
+        optimizer=torch.optim.Adam,
+        max_epochs=R,
+        train_split=None,
+        iterator_train__shuffle=True,
+        verbose=0,
+    )
+    scipy_space = {
+        "lr": loguniform(1e-4, 1e-1),
+        "optimizer__weight_decay": loguniform(1e-7, 1e-2),
+        "module__hidden": log_int(16, 256),
+        "batch_size": log_int(16, 256),
+    }
+    sktune_space = {
+        "lr": Real(1e-4, 1e-1, log=True),
+        "optimizer__weight_decay": Real(1e-7, 1e-2, log=True),
+        "module__hidden": Integer(16, 256, log=True),
+        "batch_size": Integer(16, 256, log=True),
+    }
+    return net, scipy_space, sktune_space
+
+
+MODELS = {"mlp": mlp_model, "skorch": skorch_model}
+MODEL = "mlp"
+
+
+def make(method, seed):
+    estimator, scipy_space, sktune_space = MODELS[MODEL]()
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
     if method == "halving":
         return HalvingRandomSearchCV(
-            mlp,
+            estimator,
             scipy_space,
             n_candidates=R,
-            resource="max_iter",
+            resource=RESOURCE,
             factor=3,
             min_resources=1,
             max_resources=R,
@@ -77,11 +135,13 @@ def make(method, seed):
             random_state=seed,
         )
     if method == "random":
-        return RandomizedSearchCV(mlp, scipy_space, n_iter=24, cv=cv, random_state=seed)
+        return RandomizedSearchCV(
+            estimator, scipy_space, n_iter=24, cv=cv, random_state=seed
+        )
     return HyperbandSearchCV(
-        mlp,
+        estimator,
         sktune_space,
-        resource="max_iter",
+        resource=RESOURCE,
         max_resource=R,
         min_resource=1,
         factor=3,
@@ -105,15 +165,57 @@ def epochs_trained(method, search):
     return total * search.n_splits_
 
 
+CHECKPOINTS = (5, 10, 15, 20, 25, 30, 40)
+
+
+def anytime(method, search, held_out_of):
+    """Held-out accuracy of the incumbent at each CPU checkpoint (seconds)."""
+    results = search.cv_results_
+    cost = (results["mean_fit_time"] + results["mean_score_time"]) * search.n_splits_
+    elapsed = np.cumsum(cost)
+    if method == "random":
+        full = np.ones(len(cost), dtype=bool)
+    elif method == "halving":
+        full = results["n_resources"] == R
+    else:
+        full = results["budget"] == R
+    curve, best, best_score = [], None, -np.inf
+    for i in np.flatnonzero(full):
+        if results["mean_test_score"][i] > best_score:
+            best, best_score = i, results["mean_test_score"][i]
+        curve.append((float(elapsed[i]), held_out_of(results["params"][best])))
+    return [
+        next((acc for t, acc in reversed(curve) if t <= c), None) for c in CHECKPOINTS
+    ]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--methods", nargs="+", default=list(METHODS))
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--model", choices=list(MODELS), default="mlp")
     args = parser.parse_args()
+    global MODEL, R, RESOURCE
+    MODEL = args.model
+    if MODEL == "skorch":
+        R, RESOURCE = 27, "max_epochs"
     X, y = load_digits(return_X_y=True)
+    X, y = (X / 16).astype(np.float32), y.astype(np.int64)
     X_train, X_test, y_train, y_test = train_test_split(
-        X / 16, y, test_size=0.25, random_state=0, stratify=y
+        X, y, test_size=0.25, random_state=0, stratify=y
     )
+    cache = {}
+
+    def held_out_of(params):
+        key = repr(sorted(params.items()))
+        if key not in cache:
+            model = MODELS[MODEL]()[0]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model.set_params(**{**params, RESOURCE: R}).fit(X_train, y_train)
+            cache[key] = float(model.score(X_test, y_test))
+        return cache[key]
+
     payload = {}
     for method in args.methods:
         runs = []
@@ -129,6 +231,7 @@ def main():
                     "held_out": float(search.score(X_test, y_test)),
                     "cpu": cpu,
                     "epochs": epochs_trained(method, search),
+                    "anytime": anytime(method, search, held_out_of),
                     "best_params": {
                         k: float(v) for k, v in search.best_params_.items()
                     },
@@ -142,7 +245,15 @@ def main():
             f"epochs {np.median([r['epochs'] for r in runs]):.0f}",
             flush=True,
         )
-    save("hyperband-" + "-".join(args.methods), payload)
+        curves = np.array(
+            [[np.nan if a is None else a for a in r["anytime"]] for r in runs]
+        )
+        print(
+            f"{method:10s} anytime held-out at {CHECKPOINTS} s: "
+            f"{np.round(np.nanmedian(curves, axis=0), 4).tolist()}",
+            flush=True,
+        )
+    save(f"hyperband-{MODEL}-" + "-".join(args.methods), payload)
 
 
 if __name__ == "__main__":

@@ -84,6 +84,46 @@ def overhead_table():
         print(f"| {method} | " + " | ".join(cells) + " |")
 
 
+def hyperband_tables():
+    checkpoints = (5, 10, 15, 20, 25, 30, 40)
+    for model in ("mlp", "skorch"):
+        runs = {}
+        for _, payload in sorted(load(f"hyperband-{model}").items()):
+            runs.update(
+                {k: v for k, v in payload.items() if k not in ("versions", "date")}
+            )
+        if not runs:
+            continue
+        print(f"\n### {model}\n")
+        print(
+            "| method | held-out | CPU s | epochs | "
+            + " | ".join(f"@{c} s" for c in checkpoints)
+            + " |"
+        )
+        print("|---" * (4 + len(checkpoints)) + "|")
+        for method in ("halving", "sktune-sh", "sktune-hb", "random", "dask-ml"):
+            if method not in runs:
+                continue
+            r = runs[method]
+            cells = [
+                f"{np.median([x['held_out'] for x in r]):.4f}",
+                f"{np.median([x['cpu'] for x in r]):.1f}",
+                f"{np.median([x['epochs'] for x in r]):.0f}",
+            ]
+            if "anytime" in r[0]:
+                curves = np.array(
+                    [[np.nan if a is None else a for a in x["anytime"]] for x in r],
+                    dtype=float,
+                )
+                for col in curves.T:
+                    cells.append(
+                        "-" if np.isnan(col).all() else f"{np.nanmedian(col):.4f}"
+                    )
+            else:
+                cells += ["n/a"] * len(checkpoints)
+            print(f"| {method} | " + " | ".join(cells) + " |")
+
+
 if __name__ == "__main__":
     print("## Regret, median [IQR] over seeds\n")
     functions_table()
@@ -91,3 +131,5 @@ if __name__ == "__main__":
     models_table()
     print("\n## Overhead per proposal, ms (median)\n")
     overhead_table()
+    print("\n## Multi-fidelity: held-out accuracy, CPU, epochs, anytime\n")
+    hyperband_tables()
