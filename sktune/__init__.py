@@ -1,6 +1,6 @@
 """sktune: drop-in scikit-learn hyperparameter searches."""
 
-from sktune.search import BayesSearchCV, HyperbandSearchCV
+from sktune.search import BayesSearchCV, HyperbandSearchCV, PBTSearchCV
 from sktune.space import Categorical, Integer, Real
 
 __version__ = "0.1.0"
@@ -10,6 +10,7 @@ __all__ = [
     "Categorical",
     "HyperbandSearchCV",
     "Integer",
+    "PBTSearchCV",
     "Real",
     "__version__",
 ]

@@ -9,7 +9,7 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from sktune import BayesSearchCV, HyperbandSearchCV, Integer, Real
+from sktune import BayesSearchCV, HyperbandSearchCV, Integer, PBTSearchCV, Real
 
 
 def _searches():
@@ -41,6 +41,23 @@ def _searches():
                 n_estimators=9, learning_rate=0.5, random_state=0
             ),
             {"max_depth": Integer(1, 4)},
+            cv=2,
+            random_state=0,
+        ),
+        PBTSearchCV(
+            SGDClassifier(max_iter=3, random_state=0),
+            {"alpha": Real(1e-5, 1e-1, log=True)},
+            population_size=2,
+            n_steps=2,
+            cv=2,
+            random_state=0,
+        ),
+        PBTSearchCV(
+            GradientBoostingRegressor(random_state=0),
+            {"learning_rate": Real(0.1, 0.9)},
+            population_size=2,
+            n_steps=2,
+            step_size=5,
             cv=2,
             random_state=0,
         ),

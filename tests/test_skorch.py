@@ -6,7 +6,7 @@ from sklearn.datasets import load_breast_cancer, load_digits
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sktune import BayesSearchCV, HyperbandSearchCV, Integer, Real
+from sktune import BayesSearchCV, HyperbandSearchCV, Integer, PBTSearchCV, Real
 from sktune.search._resources import advance, resolve_resource
 
 torch = pytest.importorskip("torch")
@@ -168,3 +168,52 @@ def test_hyperband_search_with_skorch_is_reproducible(digits):
     np.testing.assert_array_equal(
         first.cv_results_["mean_test_score"], again.cv_results_["mean_test_score"]
     )
+
+
+def _pbt(device="cpu", **kwargs):
+    return PBTSearchCV(
+        _digits_net(device),
+        {
+            "lr": Real(0.05, 0.5, log=True),
+            "optimizer__momentum": Real(0.5, 0.95),
+            "batch_size": Integer(16, 128, log=True),
+        },
+        population_size=4,
+        n_steps=3,
+        cv=2,
+        random_state=0,
+        **kwargs,
+    )
+
+
+def test_pbt_search_trains_skorch_nets_and_replays_the_schedule(digits):
+    X, y = digits
+    search = _pbt().fit(X, y)
+    assert search.resource_ == "max_epochs"
+    assert len(search.best_schedule_) == 3
+    net = search.best_estimator_
+    assert len(net.history) == 3
+    assert net.lr == search.best_schedule_[-1]["lr"]
+    assert net.optimizer_.param_groups[0]["lr"] == net.lr
+    assert search.best_score_ > 0.6
+
+
+def test_pbt_search_refuses_a_mutable_that_reinitialises_the_module(digits):
+    X, y = digits
+    search = PBTSearchCV(
+        _digits_net(),
+        {"lr": Real(1e-3, 0.5, log=True), "module__hidden": Integer(8, 64)},
+        mutable=["lr", "module__hidden"],
+        population_size=2,
+        n_steps=2,
+        cv=2,
+    )
+    with pytest.raises(ValueError, match="module__hidden.*re-initialises"):
+        search.fit(X, y)
+
+
+@pytest.mark.gpu
+def test_pbt_search_on_cuda(digits):
+    X, y = digits
+    search = _pbt(device="cuda").fit(X, y)
+    assert next(search.best_estimator_.module_.parameters()).is_cuda

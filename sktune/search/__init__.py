@@ -2,5 +2,6 @@
 
 from sktune.search._bayes import BayesSearchCV
 from sktune.search._hyperband import HyperbandSearchCV
+from sktune.search._pbt import PBTSearchCV
 
-__all__ = ["BayesSearchCV", "HyperbandSearchCV"]
+__all__ = ["BayesSearchCV", "HyperbandSearchCV", "PBTSearchCV"]

@@ -108,6 +108,14 @@ n_splits_, multimetric_
 
     _parameter_constraints: dict = {
         **BaseIncrementalSearchCV._parameter_constraints,
+        "max_resource": [
+            StrOptions({"auto"}),
+            Interval(numbers.Integral, 1, None, closed="left"),
+        ],
+        "min_resource": [
+            StrOptions({"auto"}),
+            Interval(numbers.Integral, 1, None, closed="left"),
+        ],
         "factor": [Interval(numbers.Real, 1, None, closed="neither")],
         "n_brackets": [
             StrOptions({"auto"}),

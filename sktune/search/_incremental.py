@@ -9,7 +9,6 @@ look exactly like scikit-learn's. Subclasses write only their schedule, in
 ``_run_schedule(engine, spaces, min_resource, max_resource, random_state)``.
 """
 
-import numbers
 import sys
 import time
 import traceback
@@ -29,8 +28,6 @@ from sktune.search._resources import _final_step, advance, resolve_resource
 from sktune.space import Space, check_search_spaces
 from sktune.utils._sklearn_compat import (
     BaseSearchCV,
-    Interval,
-    StrOptions,
     _check_method_params,
     _fit_context,
     _safe_indexing,
@@ -207,14 +204,15 @@ class _Engine:
         return rows
 
     def _record(self, candidates, budget, outs, more):
-        for c in candidates:
+        # a value of ``more`` is one for all candidates, or a list of one each
+        for i, c in enumerate(candidates):
             row = dict(c.params)
             if self.resource.param is not None:
                 row[self.resource.param] = budget
             self.params.append(row)
             self.more["budget"].append(budget)
             for key, value in more.items():
-                self.more[key].append(value)
+                self.more[key].append(value[i] if isinstance(value, list) else value)
         self.out.extend(outs)
 
     def _mean_scores(self, outs, n_candidates):
@@ -311,14 +309,6 @@ class BaseIncrementalSearchCV(BaseSearchCV):
         {
             "param_distributions": [dict, list, Space],
             "resource": [str],
-            "max_resource": [
-                StrOptions({"auto"}),
-                Interval(numbers.Integral, 1, None, closed="left"),
-            ],
-            "min_resource": [
-                StrOptions({"auto"}),
-                Interval(numbers.Integral, 1, None, closed="left"),
-            ],
             "random_state": ["random_state"],
         }
     )
@@ -413,23 +403,28 @@ class BaseIncrementalSearchCV(BaseSearchCV):
                     self.best_index_
                 ]
             self.best_params_ = results["params"][self.best_index_]
+        self.cv_results_ = results
         if self.refit:
-            # A plain fit of the winning configuration at its budget, on all
-            # the data: what GridSearchCV's refit does.
-            self.best_estimator_ = clone(self.estimator).set_params(
-                **clone(self.best_params_, safe=False)
-            )
             start = time.perf_counter()
-            if y is not None:
-                self.best_estimator_.fit(X, y, **routed.estimator.fit)
-            else:
-                self.best_estimator_.fit(X, **routed.estimator.fit)
+            self.best_estimator_ = self._refit_best(
+                X, y, routed.estimator.fit, resource, classes
+            )
             self.refit_time_ = time.perf_counter() - start
             if hasattr(self.best_estimator_, "feature_names_in_"):
                 self.feature_names_in_ = self.best_estimator_.feature_names_in_
         self.scorer_ = getattr(scorers, "_scorers", scorers)
         self.cv_results_ = results
         return self
+
+    def _refit_best(self, X, y, fit_params, resource, classes):
+        """A plain fit of the winning configuration at its budget, on all the
+        data: what GridSearchCV's refit does."""
+        estimator = clone(self.estimator).set_params(
+            **clone(self.best_params_, safe=False)
+        )
+        if y is not None:
+            return estimator.fit(X, y, **fit_params)
+        return estimator.fit(X, **fit_params)
 
     @staticmethod
     def _select_best_index(refit, refit_metric, results):

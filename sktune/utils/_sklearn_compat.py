@@ -10,7 +10,7 @@ from sklearn.base import _fit_context
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils._indexing import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import _check_method_params
+from sklearn.utils.validation import _check_method_params, _num_samples
 
 __all__ = [
     "BaseSearchCV",
@@ -19,5 +19,6 @@ __all__ = [
     "StrOptions",
     "_check_method_params",
     "_fit_context",
+    "_num_samples",
     "_safe_indexing",
 ]

@@ -1,0 +1,292 @@
+"""PBTSearchCV: population-based training with cross-validation."""
+
+import copy
+import numbers
+
+import numpy as np
+from sklearn.base import clone
+
+from sktune.schedules._pbt import perturb, truncation_selection
+from sktune.search._incremental import BaseIncrementalSearchCV, _torch_seeded
+from sktune.search._resources import _final_step, _is_skorch, advance
+from sktune.utils._sklearn_compat import Interval, _num_samples
+
+# skorch rebuilds the module (or criterion) and the optimizer when these
+# change, which would throw away the weights a member inherited.
+_REINITIALISING = ("module__", "criterion__")
+
+
+class PBTSearchCV(BaseIncrementalSearchCV):
+    """Population-based training with cross-validation.
+
+    A population of configurations trains side by side, each with one live
+    model per CV fold. After every step of ``step_size`` resource units (an
+    epoch, a ``partial_fit`` pass, a batch of trees), the members in the
+    bottom ``quantile`` by mean validation score copy the fold models
+    (weights and optimiser state) and the hyperparameters of a member of the
+    top ``quantile`` (*exploit*), then perturb the ``mutable`` ones
+    (*explore*). The result is a hyperparameter *schedule*, such as a
+    learning rate that falls as training goes (Jaderberg et al., 2017).
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The object to tune; it must continue training through the resource
+        (skorch epochs, ``partial_fit`` passes, ``warm_start``).
+    param_distributions : dict or list of dict
+        A search space in any dialect of :mod:`sktune.space`; it gives the
+        initial population and the bounds of every perturbation.
+    mutable : list of str or None, default=None
+        Parameters that may change during a member's life; the others stay
+        fixed and are only inherited on exploit. ``None`` makes every
+        searched parameter mutable except skorch's ``module__*`` and
+        ``criterion__*``, whose change would re-initialise the network (naming
+        one of those raises).
+    population_size : int, default=8
+        Number of members.
+    resource : str, default="auto"
+        What a step counts, as for :class:`~sktune.HyperbandSearchCV`.
+    n_steps : int, default=10
+        Steps of training; each member trains ``n_steps * step_size`` units.
+    step_size : int, default=1
+        Resource units between two exploit/explore rounds.
+    quantile : float, default=0.25
+        Fraction of the population replaced (and copied from) each round.
+    resample_probability : float, default=0.25
+        Probability that explore draws a parameter anew from its prior
+        instead of perturbing it.
+    perturb_factors : tuple of float, default=(0.8, 1.2)
+        Factors for log-scaled parameters; a linear parameter moves by
+        ``factor - 1`` of its range, a categorical to a neighbouring choice.
+    scoring, n_jobs, refit, cv, verbose, random_state, error_score, \
+return_train_score
+        As for :class:`~sktune.HyperbandSearchCV`. A member whose fit fails
+        scores ``error_score`` and is replaced by exploit at the next round.
+
+    Attributes
+    ----------
+    cv_results_ : dict of numpy (masked) ndarrays
+        One row per (member, step) in sklearn's format, with the
+        hyperparameters in force during that step, plus ``member`` (the
+        member's slot), ``step``, ``parent`` (the slot this member copied
+        before the step, -1 if none) and ``budget``.
+    best_index_ : int
+        The best member at the last step.
+    best_params_ : dict
+        The winner's hyperparameters at the last step.
+    best_schedule_ : list of dict
+        The winning lineage's hyperparameters, step by step.
+    best_estimator_ : estimator
+        The schedule replayed from scratch on all the data.
+
+    References
+    ----------
+    Jaderberg et al. (2017). Population based training of neural networks.
+    arXiv:1711.09846.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import SGDClassifier
+    >>> from sktune import PBTSearchCV, Real
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = PBTSearchCV(
+    ...     SGDClassifier(random_state=0), {"alpha": Real(1e-6, 1e-1, log=True)},
+    ...     population_size=4, n_steps=5, cv=3, random_state=0,
+    ... ).fit(X, y)
+    >>> len(search.best_schedule_)
+    5
+    """
+
+    _parameter_constraints: dict = {
+        **BaseIncrementalSearchCV._parameter_constraints,
+        "mutable": [list, tuple, None],
+        "population_size": [Interval(numbers.Integral, 2, None, closed="left")],
+        "n_steps": [Interval(numbers.Integral, 1, None, closed="left")],
+        "step_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "quantile": [Interval(numbers.Real, 0, 0.5, closed="right")],
+        "resample_probability": [Interval(numbers.Real, 0, 1, closed="both")],
+        "perturb_factors": [tuple, list],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        param_distributions,
+        *,
+        mutable=None,
+        population_size=8,
+        resource="auto",
+        n_steps=10,
+        step_size=1,
+        quantile=0.25,
+        resample_probability=0.25,
+        perturb_factors=(0.8, 1.2),
+        scoring=None,
+        n_jobs=None,
+        refit=True,
+        cv=None,
+        verbose=0,
+        random_state=None,
+        error_score=np.nan,
+        return_train_score=False,
+    ):
+        super().__init__(
+            estimator=estimator,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            cv=cv,
+            verbose=verbose,
+            error_score=error_score,
+            return_train_score=return_train_score,
+        )
+        self.param_distributions = param_distributions
+        self.mutable = mutable
+        self.population_size = population_size
+        self.resource = resource
+        self.n_steps = n_steps
+        self.step_size = step_size
+        self.quantile = quantile
+        self.resample_probability = resample_probability
+        self.perturb_factors = perturb_factors
+        self.random_state = random_state
+
+    def _resource_bounds(self, resource, y, splits):
+        return self.step_size, self.n_steps * self.step_size
+
+    def _mutable_names(self, spaces):
+        searched = [name for space in spaces for name in space.names]
+        _, final = _final_step(self.estimator)
+        prefix = _final_step(self.estimator)[0]
+        skorch = _is_skorch(final)
+
+        def reinitialises(name):
+            return skorch and name[len(prefix) :].startswith(_REINITIALISING)
+
+        if self.mutable is None:
+            return {name for name in searched if not reinitialises(name)}
+        for name in self.mutable:
+            if name not in searched:
+                raise ValueError(
+                    f"The 'mutable' parameter {name!r} is not in the search space; "
+                    f"searched parameters are {sorted(set(searched))!r}."
+                )
+            if reinitialises(name):
+                raise ValueError(
+                    f"The 'mutable' parameter {name!r} cannot change during "
+                    "training: skorch re-initialises the module (or criterion) and "
+                    "the optimizer when it changes, losing the inherited weights. "
+                    "Search it as a fixed parameter (leave it out of 'mutable')."
+                )
+        return set(self.mutable)
+
+    def _run_schedule(self, engine, spaces, min_resource, max_resource, rng):
+        factors = tuple(self.perturb_factors)
+        if not factors or not all(
+            isinstance(f, numbers.Real) and f > 0 for f in factors
+        ):
+            raise ValueError(
+                "The 'perturb_factors' parameter must hold positive numbers; got "
+                f"{self.perturb_factors!r}."
+            )
+        mutable = self._mutable_names(spaces)
+        which = rng.randint(len(spaces), size=self.population_size)
+        members = engine.new_candidates([spaces[s].rvs(1, rng)[0] for s in which])
+        for slot, (member, s) in enumerate(zip(members, which)):
+            member.slot, member.space, member.parent = slot, spaces[s], -1
+            member.schedule = []
+
+        for step in range(self.n_steps):
+            budget = (step + 1) * self.step_size
+            for member in members:
+                member.schedule.append(dict(member.params))
+            scores = engine.advance(
+                members,
+                budget,
+                {
+                    "member": [m.slot for m in members],
+                    "step": step,
+                    "parent": [m.parent for m in members],
+                },
+            )
+            for member in members:
+                member.parent = -1
+            if step + 1 == self.n_steps:
+                break
+            for loser, winner in truncation_selection(scores, self.quantile, rng):
+                self._exploit_and_explore(
+                    members[loser], members[winner], mutable, factors, rng
+                )
+        self._schedules = {m.slot: m.schedule for m in members}
+        engine.drop(members)
+
+    def _exploit_and_explore(self, loser, winner, mutable, factors, rng):
+        # Exploit: independent copies of the winner's fold models (a deep copy
+        # shares no weights or optimiser state with the winner).
+        loser.models = [copy.deepcopy(model) for model in winner.models]
+        loser.done = winner.done
+        loser.space = winner.space
+        loser.schedule = [dict(p) for p in winner.schedule]
+        loser.parent = winner.slot
+        # Explore: perturb the mutable parameters, applied to the live models.
+        names = [n for n in loser.space.names if n in mutable]
+        params = perturb(
+            loser.space, winner.params, names, rng, factors, self.resample_probability
+        )
+        changed = {k: v for k, v in params.items() if v is not winner.params[k]}
+        for model in loser.models:
+            if model is not None and changed:
+                model.set_params(**clone(changed, safe=False))
+        loser.params = params
+
+    def fit(self, X, y=None, **params):
+        """Run population-based training; see :class:`PBTSearchCV`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,), default=None
+        **params : dict
+            Fit, scorer and splitter parameters, as for ``GridSearchCV``.
+
+        Returns
+        -------
+        self : object
+        """
+        try:
+            super().fit(X, y, **params)
+            if hasattr(self, "best_index_"):
+                self.best_schedule_ = self._schedule_of(self.best_index_)
+        finally:
+            self.__dict__.pop("_schedules", None)
+        return self
+
+    def _schedule_of(self, index):
+        """The schedule that led to row ``index`` of ``cv_results_``."""
+        slot = int(self.cv_results_["member"][index])
+        step = int(self.cv_results_["step"][index])
+        return [dict(p) for p in self._schedules[slot][: step + 1]]
+
+    def _refit_best(self, X, y, fit_params, resource, classes):
+        """Replay the winning lineage's schedule from scratch on all data."""
+        schedule = self._schedule_of(self.best_index_)
+        model = clone(self.estimator).set_params(**clone(schedule[0], safe=False))
+        rows = np.arange(_num_samples(X))
+        seed = self.random_state if isinstance(self.random_state, int) else 0
+        with _torch_seeded(seed):
+            for step, params in enumerate(schedule):
+                if step:
+                    model.set_params(**clone(params, safe=False))
+                model = advance(
+                    model,
+                    resource,
+                    X,
+                    y,
+                    rows,
+                    fit_params,
+                    step * self.step_size,
+                    (step + 1) * self.step_size,
+                    classes,
+                )
+        return model
