@@ -157,8 +157,7 @@ return_train_score
 
     def _mutable_names(self, spaces):
         searched = [name for space in spaces for name in space.names]
-        _, final = _final_step(self.estimator)
-        prefix = _final_step(self.estimator)[0]
+        prefix, final = _final_step(self.estimator)
         skorch = _is_skorch(final)
 
         def reinitialises(name):
