@@ -425,3 +425,16 @@ def test_hyperband_search_digits_restores_accuracy():
         n_brackets=1,
     ).fit(X / 16, y)
     assert search.best_score_ > 0.85
+
+
+def test_hyperband_auto_min_resource_caps_the_number_of_brackets(iris):
+    search = HyperbandSearchCV(
+        SGDClassifier(random_state=0),
+        {"alpha": Real(1e-5, 1e-1, log=True)},
+        n_brackets=1,
+        cv=3,
+        random_state=0,
+    ).fit(*iris)
+    assert search.max_resource_ == 1000 and search.min_resource_ == 12
+    assert search.n_candidates_ == [81, 27, 9, 3, 1]
+    assert len(hyperband_brackets(12, 1000, 3)) == 5

@@ -3,6 +3,7 @@
 import numbers
 
 import numpy as np
+from sklearn.base import is_classifier
 
 from sktune.optimize import Optimizer
 from sktune.schedules._hyperband import hyperband_brackets
@@ -42,7 +43,8 @@ class HyperbandSearchCV(BaseIncrementalSearchCV):
         smallest training fold for ``"n_samples"``.
     min_resource : int or "auto", default="auto"
         Budget of the first rung of the most exploratory bracket; ``"auto"``
-        is 1 for a parameter, ``max(20, 2 * n_classes)`` samples otherwise.
+        is ``max_resource / factor ** 4`` (so at most five brackets), but at
+        least 1 for a parameter and ``max(20, 2 * n_classes)`` samples.
     factor : float, default=3
         Each rung keeps the best ``1 / factor`` of its candidates and gives
         them ``factor`` times the budget.
@@ -162,6 +164,38 @@ n_splits_, multimetric_
         self.n_brackets = n_brackets
         self.sampler = sampler
         self.random_state = random_state
+
+    def _resource_bounds(self, resource, y, splits):
+        """``(min_resource, max_resource)`` with "auto" resolved.
+
+        An "auto" minimum is at least ``max_resource / factor ** 4``: at most
+        five brackets and 81 first-rung candidates, as in Li et al.'s
+        examples, however large the estimator's own ``max_iter`` is.
+        """
+        if resource.kind == "n_samples":
+            auto_max = min(len(train) for train, _ in splits)
+            n_classes = len(np.unique(y)) if is_classifier(self.estimator) else 1
+            floor = max(20, 2 * n_classes)
+        else:
+            auto_max = resource.default_max(self.estimator)
+            floor = 1
+        max_resource = auto_max if self.max_resource == "auto" else self.max_resource
+        if max_resource is None:
+            raise ValueError(
+                f"max_resource='auto' needs an integer value of {resource.param!r} "
+                "on the estimator; set it, or give max_resource."
+            )
+        if self.min_resource == "auto":
+            min_resource = max(floor, int(max_resource // self.factor**4))
+            min_resource = min(min_resource, max_resource)
+        else:
+            min_resource = self.min_resource
+        if min_resource > max_resource:
+            raise ValueError(
+                f"min_resource={min_resource} must not exceed max_resource="
+                f"{max_resource}."
+            )
+        return int(min_resource), int(max_resource)
 
     def _run_schedule(self, engine, spaces, min_resource, max_resource, rng):
         brackets = hyperband_brackets(

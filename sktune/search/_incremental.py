@@ -317,32 +317,8 @@ class BaseIncrementalSearchCV(BaseSearchCV):
         raise NotImplementedError("Continuation searches run through fit().")
 
     def _resource_bounds(self, resource, y, splits):
-        """``(min_resource, max_resource)`` with "auto" resolved."""
-        if resource.kind == "n_samples":
-            auto_max = min(len(train) for train, _ in splits)
-            n_classes = len(np.unique(y)) if is_classifier(self.estimator) else 1
-            auto_min = min(auto_max, max(20, 2 * n_classes))
-        else:
-            auto_max = resource.default_max(self.estimator)
-            auto_min = 1
-        max_resource = auto_max if self.max_resource == "auto" else self.max_resource
-        if max_resource is None:
-            raise ValueError(
-                f"max_resource='auto' needs an integer value of {resource.param!r} "
-                "on the estimator; set it, or give max_resource."
-            )
-        min_resource = auto_min if self.min_resource == "auto" else self.min_resource
-        min_resource = (
-            min(min_resource, max_resource)
-            if self.min_resource == "auto"
-            else (min_resource)
-        )
-        if min_resource > max_resource:
-            raise ValueError(
-                f"min_resource={min_resource} must not exceed max_resource="
-                f"{max_resource}."
-            )
-        return int(min_resource), int(max_resource)
+        """``(min_resource, max_resource)`` of the schedule; subclasses decide."""
+        raise NotImplementedError
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None, **params):
