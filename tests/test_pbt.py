@@ -260,3 +260,39 @@ def test_pbt_search_categorical_space(iris):
         random_state=0,
     ).fit(*iris)
     assert search.best_params_["loss"] in ("hinge", "log_loss", "modified_huber")
+
+
+def test_pbt_search_starts_from_the_given_population(iris):
+    start = [
+        {"alpha": 1e-4, "eta0": 0.01, "learning_rate": "constant"},
+        {"alpha": 1e-3, "eta0": 0.1, "learning_rate": "constant"},
+    ]
+    search = _search(population_size=2, n_steps=2, initial_population=start).fit(*iris)
+    first = [{k: p[k] for k in start[0]} for p in search.cv_results_["params"][:2]]
+    assert first == start
+    with pytest.raises(ValueError, match="has 1 members"):
+        _search(population_size=2, initial_population=start[:1]).fit(*iris)
+    with pytest.raises(ValueError, match="not in the search space"):
+        _search(
+            population_size=2, initial_population=[start[0], {**start[1], "alpha": 5.0}]
+        ).fit(*iris)
+
+
+def test_pbt_search_mlp_learning_rate_and_alpha(cancer):
+    from sklearn.neural_network import MLPClassifier
+
+    search = PBTSearchCV(
+        MLPClassifier(hidden_layer_sizes=16, batch_size=32, random_state=0),
+        {
+            "learning_rate_init": Real(1e-4, 1e-1, log=True),
+            "alpha": Real(1e-6, 1e-1, log=True),
+        },
+        population_size=4,
+        n_steps=4,
+        step_size=2,
+        cv=3,
+        random_state=0,
+    ).fit(*cancer)
+    assert search.resource_ == "max_iter"
+    assert search.best_estimator_.max_iter == 8
+    assert search.best_score_ > 0.9

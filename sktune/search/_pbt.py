@@ -36,6 +36,10 @@ class PBTSearchCV(BaseIncrementalSearchCV):
     param_distributions : dict or list of dict
         A search space in any dialect of :mod:`sktune.space`; it gives the
         initial population and the bounds of every perturbation.
+    initial_population : list of dict or None, default=None
+        Starting configurations, one per member (``population_size`` of
+        them, each a point of one subspace); ``None`` draws them from the
+        space.
     mutable : list of str or None, default=None
         Parameters that may change during a member's life; the others stay
         fixed and are only inherited on exploit. ``None`` makes every
@@ -101,6 +105,7 @@ return_train_score
     _parameter_constraints: dict = {
         **BaseIncrementalSearchCV._parameter_constraints,
         "mutable": [list, tuple, None],
+        "initial_population": [list, None],
         "population_size": [Interval(numbers.Integral, 2, None, closed="left")],
         "n_steps": [Interval(numbers.Integral, 1, None, closed="left")],
         "step_size": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -114,6 +119,7 @@ return_train_score
         estimator,
         param_distributions,
         *,
+        initial_population=None,
         mutable=None,
         population_size=8,
         resource="auto",
@@ -142,6 +148,7 @@ return_train_score
             return_train_score=return_train_score,
         )
         self.param_distributions = param_distributions
+        self.initial_population = initial_population
         self.mutable = mutable
         self.population_size = population_size
         self.resource = resource
@@ -190,8 +197,8 @@ return_train_score
                 f"{self.perturb_factors!r}."
             )
         mutable = self._mutable_names(spaces)
-        which = rng.randint(len(spaces), size=self.population_size)
-        members = engine.new_candidates([spaces[s].rvs(1, rng)[0] for s in which])
+        which, points = self._initial_points(spaces, rng)
+        members = engine.new_candidates(points)
         for slot, (member, s) in enumerate(zip(members, which)):
             member.slot, member.space, member.parent = slot, spaces[s], -1
             member.schedule = []
@@ -219,6 +226,28 @@ return_train_score
                 )
         self._schedules = {m.slot: m.schedule for m in members}
         engine.drop(members)
+
+    def _initial_points(self, spaces, rng):
+        """``(subspace index, point)`` lists of the starting population."""
+        if self.initial_population is None:
+            which = rng.randint(len(spaces), size=self.population_size)
+            return which, [spaces[s].rvs(1, rng)[0] for s in which]
+        points = [dict(p) for p in self.initial_population]
+        if len(points) != self.population_size:
+            raise ValueError(
+                f"The 'initial_population' parameter has {len(points)} members; "
+                f"population_size is {self.population_size}."
+            )
+        which = []
+        for point in points:
+            inside = [s for s, space in enumerate(spaces) if point in space]
+            if not inside:
+                raise ValueError(
+                    f"The 'initial_population' member {point!r} is not in the "
+                    "search space."
+                )
+            which.append(inside[0])
+        return which, points
 
     def _exploit_and_explore(self, loser, winner, mutable, factors, rng):
         # Exploit: independent copies of the winner's fold models (a deep copy
