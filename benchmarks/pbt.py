@@ -8,6 +8,10 @@ rate more than 3x too high loses progress. Loss = max(0, 200 - q). PBT
 (population 4, 25 rounds of 4 steps) against RandomizedSearchCV of 4
 configurations trained 100 steps each, median over 5 seeds.
 
+``toy``: the PBT paper's toy (Fig. 2): two members start at h = (1, 0) and
+(0, 1); PBT (exploit and explore every 4 steps, quantile 0.5, resampling 0.5,
+100 steps) against the same two members with their h fixed.
+
 ``skorch``: an MLP on digits through skorch (SGD with momentum), PBT
 (population 8, 10 epochs, learning rate / momentum / weight decay mutable)
 against 8 random configurations trained 10 epochs each; held-out accuracy.
@@ -107,6 +111,67 @@ def schedule_problem(seeds):
         print(
             f"schedule {method:7s} median loss {np.median(losses):.1f} "
             f"(per seed {np.round(losses, 1).tolist()})",
+            flush=True,
+        )
+    return out
+
+
+class PaperToy(RegressorMixin, BaseEstimator):
+    """The toy of Jaderberg et al. (2017), Fig. 2: gradient ascent on the
+    surrogate 1.2 - (h0 t0^2 + h1 t1^2) of the objective Q = 1.2 - |t|^2."""
+
+    def __init__(self, h0=1.0, h1=0.0, max_iter=100):
+        self.h0, self.h1, self.max_iter = h0, h1, max_iter
+
+    def partial_fit(self, X, y=None):
+        if not hasattr(self, "theta_"):
+            self.theta_ = np.array([0.9, 0.9])
+        self.theta_ = (
+            self.theta_ - 0.02 * 2 * np.array([self.h0, self.h1]) * self.theta_
+        )
+        return self
+
+    def fit(self, X, y=None):
+        self.__dict__.pop("theta_", None)
+        for _ in range(self.max_iter):
+            self.partial_fit(X, y)
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.score(X))
+
+    def score(self, X, y=None):
+        return 1.2 - float(np.sum(self.theta_**2))
+
+
+def toy_problem(seeds):
+    X, y = np.zeros((4, 1)), np.zeros(4)
+    space = {"h0": Real(0.0, 1.0), "h1": Real(0.0, 1.0)}
+    start = [{"h0": 1.0, "h1": 0.0}, {"h0": 0.0, "h1": 1.0}]
+    out = {"pbt": [], "fixed-h": []}
+    for seed in range(seeds):
+        pbt = PBTSearchCV(
+            PaperToy(),
+            space,
+            initial_population=start,
+            population_size=2,
+            n_steps=25,
+            step_size=4,
+            quantile=0.5,
+            resample_probability=0.5,
+            cv=2,
+            random_state=seed,
+            refit=False,
+        ).fit(X, y)
+        last = pbt.cv_results_["step"] == pbt.n_steps - 1
+        fixed = [PaperToy(**h, max_iter=100).fit(X).score(X) for h in start]
+        out["pbt"].append([float(v) for v in pbt.cv_results_["mean_test_score"][last]])
+        out["fixed-h"].append(fixed)
+        print("toy", seed, out["pbt"][-1], fixed, flush=True)
+    for method, runs in out.items():
+        print(
+            f"toy {method:7s} Q of both members, median "
+            f"{np.round(np.median(runs, axis=0), 4).tolist()}",
             flush=True,
         )
     return out
@@ -222,11 +287,13 @@ def skorch_problem(seeds):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--problems", nargs="+", default=["schedule", "skorch"])
+    parser.add_argument("--problems", nargs="+", default=["schedule", "toy", "skorch"])
     args = parser.parse_args()
     payload = {}
     if "schedule" in args.problems:
         payload["schedule"] = schedule_problem(args.seeds)
+    if "toy" in args.problems:
+        payload["toy"] = toy_problem(args.seeds)
     if "skorch" in args.problems:
         payload["skorch"] = skorch_problem(args.seeds)
     save("pbt", payload)
