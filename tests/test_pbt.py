@@ -296,3 +296,13 @@ def test_pbt_search_mlp_learning_rate_and_alpha(cancer):
     assert search.resource_ == "max_iter"
     assert search.best_estimator_.max_iter == 8
     assert search.best_score_ > 0.9
+
+
+def test_pbt_search_refit_callable_replays_the_chosen_rows_schedule(iris):
+    def second_step_of_member_0(results):
+        return int(np.flatnonzero((results["member"] == 0) & (results["step"] == 1))[0])
+
+    search = _search(refit=second_step_of_member_0).fit(*iris)
+    assert search.cv_results_["step"][search.best_index_] == 1
+    assert len(search.best_schedule_) == 2
+    assert search.best_estimator_.t_ == 2 * len(iris[1]) + 1
