@@ -21,7 +21,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from sktune import HyperbandSearchCV, Integer, Real
-from sktune.schedules._hyperband import hyperband_brackets, n_to_keep
+from sktune.schedules._hyperband import hyperband_brackets
 from sktune.search._resources import Resource, advance, resolve_resource
 
 BUILT = []
@@ -55,7 +55,6 @@ def test_one_bracket_is_successive_halving():
     [bracket] = hyperband_brackets(1, 27, 3, n_brackets=1)
     assert bracket.n_candidates == (27, 9, 3, 1)
     assert bracket.budgets == (1, 3, 9, 27)
-    assert n_to_keep(27, 3) == 9 and n_to_keep(2, 3) == 1
 
 
 @pytest.mark.parametrize(

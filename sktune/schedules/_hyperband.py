@@ -90,8 +90,3 @@ def hyperband_brackets(
             budgets.append(budget)
         brackets.append(Bracket(s, tuple(n_candidates), tuple(budgets)))
     return brackets
-
-
-def n_to_keep(n_candidates, factor):
-    """How many of ``n_candidates`` survive a rung: ``floor(n / factor)``, >= 1."""
-    return max(1, int(math.floor(n_candidates / factor + 1e-9)))

@@ -268,8 +268,6 @@ class BayesSearchCV(BaseSearchCV):
             del self._failed_batches, self._format_args
 
     def _format_results(self, candidate_params, n_splits, out, more_results=None):
-        # Splice in the batches whose every fit failed: BaseSearchCV drops
-        # them when it raises, but the user asked for them to be recorded.
         self._format_args = (candidate_params, n_splits, out, more_results)
         failed_batches = getattr(self, "_failed_batches", None)
         if failed_batches:
@@ -285,6 +283,8 @@ class BayesSearchCV(BaseSearchCV):
             )
 
     def _splice_failures(self, candidate_params, n_splits, out, more_results):
+        """Splice in the batches whose every fit failed: BaseSearchCV drops
+        them when it raises, but the user asked for them to be recorded."""
         params, outs = [], []
         more = {key: [] for key in more_results or {}}
         start = 0

@@ -216,7 +216,7 @@ class _Engine:
         self.out.extend(outs)
 
     def _mean_scores(self, outs, n_candidates):
-        key = self.rank_key(outs)
+        key = self._rank_key(outs)
         scores = []
         for out in outs:
             value = out["test_scores"]
@@ -227,9 +227,9 @@ class _Engine:
         with np.errstate(invalid="ignore"):
             return scores.mean(axis=1)
 
-    def rank_key(self, outs=None):
+    def _rank_key(self, outs):
         """The metric a schedule ranks by (the ``refit`` one, or the first)."""
-        for out in outs if outs is not None else self.out:
+        for out in outs:
             if isinstance(out["test_scores"], dict):
                 names = list(out["test_scores"])
                 refit = self.search.refit

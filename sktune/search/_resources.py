@@ -41,15 +41,6 @@ from sklearn.pipeline import Pipeline
 
 from sktune.utils._sklearn_compat import _safe_indexing
 
-KINDS = (
-    "epochs",
-    "partial_fit",
-    "warm_start",
-    "warm_start_increment",
-    "restart",
-    "n_samples",
-)
-
 
 @dataclass(frozen=True)
 class Resource:
