@@ -1,0 +1,1044 @@
+"""Significance tests for comparing models: is the better score real or luck?
+
+Cross-validated scores are noisy and correlated: the training sets of two folds
+overlap, so the fold scores are not independent and a plain paired t-test on
+them is far too confident (Dietterich 1998; Nadeau & Bengio 2003). The tests
+here account for that.
+
+Which test when
+---------------
+Two models, one data set, scores from (repeated) k-fold CV
+    :func:`corrected_ttest` (frequentist) or :func:`bayesian_correlated_ttest`
+    (probabilities of "A better", "practically equal", "B better").
+Two models, one data set, and you can afford 5 x 2-fold CV
+    :func:`paired_ttest_5x2cv` or the more robust :func:`combined_ftest_5x2cv`
+    (scores from :func:`scores_5x2cv`).
+Two classifiers, one test set, one prediction each
+    :func:`mcnemar`.
+Two models over several data sets
+    :func:`wilcoxon_test`.
+Several models over several data sets
+    :func:`friedman_test`, then :func:`nemenyi_critical_difference` for which
+    pairs differ (Demšar 2006).
+Many p-values at once
+    :func:`multipletests` (Holm or Bonferroni).
+Candidates of a fitted search against its best
+    :func:`compare_candidates`.
+
+Every function validates its input first and returns a result object with
+``statistic`` and ``pvalue`` (and ``df`` where defined), never a bare tuple.
+
+References
+----------
+.. [1] Dietterich, T. G. (1998). Approximate statistical tests for comparing
+   supervised classification learning algorithms. Neural Computation 10(7).
+.. [2] Nadeau, C. & Bengio, Y. (2003). Inference for the generalization
+   error. Machine Learning 52(3).
+.. [3] Bouckaert, R. R. & Frank, E. (2004). Evaluating the replicability of
+   significance tests for comparing learning algorithms. PAKDD.
+.. [4] Alpaydin, E. (1999). Combined 5 x 2 cv F test for comparing supervised
+   classification learning algorithms. Neural Computation 11(8).
+.. [5] Demšar, J. (2006). Statistical comparisons of classifiers over
+   multiple data sets. JMLR 7.
+.. [6] Benavoli, A., Corani, G., Demšar, J. & Zaffalon, M. (2017). Time for a
+   change: a tutorial for comparing multiple classifiers through Bayesian
+   analysis. JMLR 18.
+.. [7] McNemar, Q. (1947). Note on the sampling error of the difference
+   between correlated proportions or percentages. Psychometrika 12(2).
+.. [8] Holm, S. (1979). A simple sequentially rejective multiple test
+   procedure. Scandinavian Journal of Statistics 6(2).
+"""
+
+import numbers
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import stats as _st
+
+__all__ = [
+    "BayesianResult",
+    "McNemarResult",
+    "RankTestResult",
+    "TestResult",
+    "bayesian_correlated_ttest",
+    "combined_ftest_5x2cv",
+    "compare_candidates",
+    "corrected_ttest",
+    "friedman_test",
+    "mcnemar",
+    "multipletests",
+    "nemenyi_critical_difference",
+    "paired_ttest_5x2cv",
+    "scores_5x2cv",
+    "wilcoxon_test",
+]
+
+_ALTERNATIVES = ("two-sided", "greater", "less")
+
+
+# --------------------------------------------------------------------------
+# Result objects
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """The outcome of a t- or F-test.
+
+    Attributes
+    ----------
+    statistic : float
+        The test statistic (t or F).
+    pvalue : float
+        The p-value under the test's null hypothesis.
+    df : float or tuple of float
+        Degrees of freedom (a pair for an F statistic).
+    mean_difference : float or None
+        Mean of ``scores_a - scores_b`` where the test is on differences.
+    alternative : str or None
+        The alternative hypothesis the p-value is for.
+    """
+
+    __test__ = False  # not a pytest test class
+
+    statistic: float
+    pvalue: float
+    df: float | tuple
+    mean_difference: float | None = None
+    alternative: str | None = None
+
+
+@dataclass(frozen=True)
+class McNemarResult:
+    """The outcome of :func:`mcnemar`.
+
+    Attributes
+    ----------
+    statistic : float
+        The chi-square statistic, or for the exact test the smaller of the two
+        discordant counts (the binomial statistic).
+    pvalue : float
+    df : int or None
+        1 for the chi-square test, None for the exact test.
+    n_a_only : int
+        Samples model A classified right and model B wrong.
+    n_b_only : int
+        Samples model B classified right and model A wrong.
+    exact : bool
+        Whether the exact binomial test was used.
+    """
+
+    statistic: float
+    pvalue: float
+    df: int | None
+    n_a_only: int
+    n_b_only: int
+    exact: bool
+
+
+@dataclass(frozen=True)
+class RankTestResult:
+    """The outcome of :func:`friedman_test` or :func:`wilcoxon_test`.
+
+    Attributes
+    ----------
+    statistic : float
+        Friedman's chi-square (tie-corrected), or Wilcoxon's W.
+    pvalue : float
+    df : float or None
+        ``n_models - 1`` for Friedman's chi-square; None for Wilcoxon.
+    average_ranks : ndarray or None
+        Friedman: each model's average rank over the data sets, rank 1 being
+        the best (highest score).
+    f_statistic, f_pvalue : float or None
+        Friedman: Iman and Davenport's F statistic and its p-value, which
+        Demšar (2006) recommends over the more conservative chi-square.
+    f_df : tuple or None
+        Its degrees of freedom ``(k - 1, (k - 1)(N - 1))``.
+    """
+
+    statistic: float
+    pvalue: float
+    df: float | None = None
+    average_ranks: np.ndarray | None = field(default=None, repr=False)
+    f_statistic: float | None = None
+    f_pvalue: float | None = None
+    f_df: tuple | None = None
+
+
+@dataclass(frozen=True)
+class BayesianResult:
+    """The posterior of :func:`bayesian_correlated_ttest`.
+
+    Attributes
+    ----------
+    p_a_better : float
+        Posterior probability that the mean difference ``a - b`` exceeds
+        ``rope``.
+    p_rope : float
+        Posterior probability that it lies within ``[-rope, rope]``
+        (practically equivalent).
+    p_b_better : float
+        Posterior probability that it is below ``-rope``.
+    mean : float
+        Posterior location: the mean difference ``a - b``.
+    scale : float
+        Posterior scale (the corrected standard error).
+    df : float
+        Degrees of freedom of the Student posterior.
+    statistic : float
+        ``mean / scale``, the corrected t statistic.
+    pvalue : float
+        The two-sided p-value of :func:`corrected_ttest` on the same scores,
+        for reference: with ``rope=0`` the posterior tail
+        ``min(p_a_better, p_b_better)`` is its one-sided p-value.
+    """
+
+    p_a_better: float
+    p_rope: float
+    p_b_better: float
+    mean: float
+    scale: float
+    df: float
+    statistic: float
+    pvalue: float
+
+
+# --------------------------------------------------------------------------
+# Input validation
+
+
+def _check_alternative(alternative):
+    if alternative not in _ALTERNATIVES:
+        raise ValueError(
+            "The 'alternative' parameter must be one of "
+            f"{_ALTERNATIVES!r}; got {alternative!r}."
+        )
+
+
+def _as_scores(values, name, *, ndim=None, min_size=2):
+    """A float array without NaN or inf, with at least ``min_size`` values."""
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"The '{name}' parameter must be an array of numbers; got {values!r}."
+        ) from exc
+    if ndim is not None and array.ndim != ndim:
+        raise ValueError(
+            f"The '{name}' parameter must be {ndim}-dimensional; got shape "
+            f"{array.shape}."
+        )
+    if not np.all(np.isfinite(array)):
+        raise ValueError(
+            f"The '{name}' parameter contains NaN or infinite values; a failed "
+            "fit's score cannot be compared."
+        )
+    if array.size < min_size:
+        raise ValueError(
+            f"The '{name}' parameter needs at least {min_size} values; got "
+            f"{array.size}."
+        )
+    return array
+
+
+def _paired(scores_a, scores_b, *, min_size=2, shape=None):
+    a = _as_scores(scores_a, "scores_a", min_size=min_size)
+    b = _as_scores(scores_b, "scores_b", min_size=min_size)
+    if a.shape != b.shape:
+        raise ValueError(
+            "The 'scores_a' and 'scores_b' parameters must have the same shape "
+            f"(paired scores on the same splits); got {a.shape} and {b.shape}."
+        )
+    if shape is not None and a.shape != shape:
+        raise ValueError(
+            f"The 'scores_a' and 'scores_b' parameters must have shape {shape} "
+            f"(repeat, fold); got {a.shape}."
+        )
+    return a, b
+
+
+def _check_sizes(n_train, n_test):
+    for name, value in (("n_train", n_train), ("n_test", n_test)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(
+                f"The '{name}' parameter must be a positive number (rows per "
+                f"split); got {value!r}."
+            )
+        if not np.isfinite(value) or value <= 0:
+            raise ValueError(
+                f"The '{name}' parameter must be a positive number (rows per "
+                f"split); got {value!r}."
+            )
+    return float(n_train), float(n_test)
+
+
+def _t_pvalue(t, df, alternative):
+    if alternative == "greater":
+        return float(_st.t.sf(t, df))
+    if alternative == "less":
+        return float(_st.t.cdf(t, df))
+    return float(min(1.0, 2 * _st.t.sf(abs(t), df)))
+
+
+def _ratio(numerator, denominator):
+    """``numerator / denominator`` where 0/0 is 0 and x/0 is +-inf."""
+    if denominator > 0:
+        return numerator / denominator
+    if numerator == 0:
+        return 0.0
+    return float(np.copysign(np.inf, numerator))
+
+
+# --------------------------------------------------------------------------
+# Two models on one data set
+
+
+def _corrected_moments(scores_a, scores_b, n_train, n_test):
+    a, b = _paired(scores_a, scores_b)
+    n_train, n_test = _check_sizes(n_train, n_test)
+    diff = (a - b).ravel()
+    n_splits = diff.size
+    mean = float(np.mean(diff))
+    variance = float(np.var(diff, ddof=1))
+    scale = float(np.sqrt(variance * (1 / n_splits + n_test / n_train)))
+    return mean, scale, n_splits - 1
+
+
+def corrected_ttest(scores_a, scores_b, *, n_train, n_test, alternative="two-sided"):
+    """Nadeau and Bengio's corrected resampled t-test on paired CV scores.
+
+    The differences ``d_j = scores_a[j] - scores_b[j]`` over the J splits of a
+    (repeated) cross-validation are correlated because training sets
+    overlap. The test inflates their variance accordingly:
+    ``t = mean(d) / sqrt((1/J + n_test/n_train) * var(d, ddof=1))`` with
+    ``J - 1`` degrees of freedom. With J = r x k splits of r-times repeated
+    k-fold CV it is Bouckaert and Frank's corrected repeated k-fold test.
+
+    Null hypothesis: the two models have the same expected score.
+
+    Parameters
+    ----------
+    scores_a, scores_b : array-like of shape (n_splits,) or (n_repeats, n_folds)
+        Scores of the two models on the same splits (same order).
+    n_train : float
+        Training rows per split (the mean, if they differ).
+    n_test : float
+        Test rows per split.
+    alternative : {"two-sided", "greater", "less"}, default="two-sided"
+        ``"greater"``: model A's expected score is higher than B's.
+
+    Returns
+    -------
+    result : TestResult
+        ``statistic`` (t), ``pvalue``, ``df`` (J - 1), ``mean_difference``.
+        When every difference is equal, the variance is 0: t is 0 if they are
+        all 0 (p = 1) and +-inf otherwise (p = 0 in that direction).
+
+    Notes
+    -----
+    scikit-learn's example "Statistical comparison of models using grid
+    search" computes the same t but reports ``t.sf(abs(t), df)``: a one-sided
+    p-value whatever the sign of t. Here ``alternative`` says which tail.
+
+    References
+    ----------
+    Nadeau & Bengio (2003); Bouckaert & Frank (2004).
+
+    Examples
+    --------
+    >>> from sktune.stats import corrected_ttest
+    >>> a = [0.91, 0.93, 0.90, 0.94, 0.92]
+    >>> b = [0.89, 0.92, 0.88, 0.91, 0.90]
+    >>> result = corrected_ttest(a, b, n_train=400, n_test=100)
+    >>> round(result.statistic, 3), round(result.pvalue, 4), result.df
+    (4.216, 0.0135, 4)
+    """
+    _check_alternative(alternative)
+    mean, scale, df = _corrected_moments(scores_a, scores_b, n_train, n_test)
+    t = _ratio(mean, scale)
+    return TestResult(
+        statistic=float(t),
+        pvalue=_t_pvalue(t, df, alternative),
+        df=df,
+        mean_difference=mean,
+        alternative=alternative,
+    )
+
+
+def bayesian_correlated_ttest(scores_a, scores_b, *, n_train, n_test, rope=0.0):
+    """Benavoli et al.'s correlated Bayesian t-test on paired CV scores.
+
+    The posterior of the expected difference ``a - b`` is a Student t with
+    ``J - 1`` degrees of freedom, located at the mean difference and scaled by
+    the Nadeau-Bengio corrected standard error (Corani & Benavoli 2015). It
+    answers the question users ask: how probable is it that A is better, that
+    both are practically equivalent (within ``rope``), that B is better?
+
+    Parameters
+    ----------
+    scores_a, scores_b : array-like of shape (n_splits,) or (n_repeats, n_folds)
+        Scores of the two models on the same splits.
+    n_train, n_test : float
+        Training and test rows per split.
+    rope : float, default=0.0
+        Half-width of the region of practical equivalence, in score units
+        (0.01 = one point of accuracy).
+
+    Returns
+    -------
+    result : BayesianResult
+        ``p_a_better``, ``p_rope``, ``p_b_better`` (summing to 1), the
+        posterior ``mean``, ``scale`` and ``df``. When every difference is
+        equal the posterior is a point mass at that difference.
+
+    Notes
+    -----
+    Matches ``baycomp.two_on_single(a, b, rope=rope, runs=r)`` for r-times
+    repeated k-fold scores, where baycomp takes ``rho = 1/k``; here the
+    correlation comes from the row counts, ``rho = n_test / (n_train +
+    n_test)``, so any resampling scheme is covered.
+
+    Examples
+    --------
+    >>> from sktune.stats import bayesian_correlated_ttest
+    >>> a = [0.91, 0.93, 0.90, 0.94, 0.92]
+    >>> b = [0.89, 0.92, 0.88, 0.91, 0.90]
+    >>> post = bayesian_correlated_ttest(a, b, n_train=400, n_test=100, rope=0.01)
+    >>> round(post.p_a_better, 3), round(post.p_rope, 3), round(post.p_b_better, 3)
+    (0.949, 0.05, 0.002)
+    """
+    if isinstance(rope, bool) or not isinstance(rope, numbers.Real):
+        raise TypeError(f"The 'rope' parameter must be a number >= 0; got {rope!r}.")
+    if not np.isfinite(rope) or rope < 0:
+        raise ValueError(f"The 'rope' parameter must be a number >= 0; got {rope!r}.")
+    mean, scale, df = _corrected_moments(scores_a, scores_b, n_train, n_test)
+    t = _ratio(mean, scale)
+    if scale > 0:
+        posterior = _st.t(df, loc=mean, scale=scale)
+        p_b = float(posterior.cdf(-rope))
+        p_a = float(posterior.sf(rope))
+    else:
+        p_b, p_a = float(mean < -rope), float(mean > rope)
+    return BayesianResult(
+        p_a_better=p_a,
+        p_rope=max(0.0, 1.0 - p_a - p_b),
+        p_b_better=p_b,
+        mean=mean,
+        scale=scale,
+        df=float(df),
+        statistic=float(t),
+        pvalue=_t_pvalue(t, df, "two-sided"),
+    )
+
+
+def _5x2_differences(scores_a, scores_b):
+    a, b = _paired(scores_a, scores_b, shape=(5, 2))
+    diff = a - b
+    variances = np.sum((diff - diff.mean(axis=1, keepdims=True)) ** 2, axis=1)
+    return diff, variances
+
+
+def paired_ttest_5x2cv(scores_a, scores_b, *, alternative="two-sided"):
+    """Dietterich's 5x2cv paired t-test.
+
+    Five replications of 2-fold cross-validation; with ``p[i, j]`` the score
+    difference on fold j of replication i and ``s_i^2`` the variance of
+    replication i's two differences, ``t = p[0, 0] / sqrt(mean(s_i^2))`` has
+    5 degrees of freedom.
+
+    Null hypothesis: both models have the same expected score.
+
+    Parameters
+    ----------
+    scores_a, scores_b : array-like of shape (5, 2)
+        Scores by (replication, fold), e.g. from :func:`scores_5x2cv`.
+    alternative : {"two-sided", "greater", "less"}, default="two-sided"
+
+    Returns
+    -------
+    result : TestResult
+        ``statistic`` (t), ``pvalue``, ``df`` = 5, ``mean_difference``.
+
+    Notes
+    -----
+    When all ten differences are equal the variance is 0; ``mlxtend``'s
+    ``paired_ttest_5x2cv`` then divides by zero (nan or inf with a warning).
+    Here t is 0 (p = 1) if the differences are all 0 and +-inf otherwise.
+
+    References
+    ----------
+    Dietterich (1998).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktune.stats import paired_ttest_5x2cv
+    >>> a = np.array([[.90, .92], [.91, .89], [.93, .90], [.90, .91], [.92, .92]])
+    >>> b = np.array([[.88, .91], [.90, .89], [.90, .89], [.90, .88], [.89, .91]])
+    >>> round(paired_ttest_5x2cv(a, b).pvalue, 4)
+    0.2065
+    """
+    _check_alternative(alternative)
+    diff, variances = _5x2_differences(scores_a, scores_b)
+    t = _ratio(float(diff[0, 0]), float(np.sqrt(np.mean(variances))))
+    return TestResult(
+        statistic=float(t),
+        pvalue=_t_pvalue(t, 5, alternative),
+        df=5,
+        mean_difference=float(diff.mean()),
+        alternative=alternative,
+    )
+
+
+def combined_ftest_5x2cv(scores_a, scores_b):
+    """Alpaydin's combined 5x2cv F-test.
+
+    ``F = sum(p[i, j]^2) / (2 * sum(s_i^2))`` with (10, 5) degrees of
+    freedom: it uses all ten differences instead of Dietterich's one
+    numerator, and has lower type I error and higher power.
+
+    Null hypothesis: both models have the same expected score (two-sided by
+    construction).
+
+    Parameters
+    ----------
+    scores_a, scores_b : array-like of shape (5, 2)
+        Scores by (replication, fold), e.g. from :func:`scores_5x2cv`.
+
+    Returns
+    -------
+    result : TestResult
+        ``statistic`` (F), ``pvalue``, ``df`` = (10, 5).
+        When every replication's two differences are equal the denominator
+        is 0: F is 0 if all differences are 0 (p = 1) and inf otherwise.
+
+    References
+    ----------
+    Alpaydin (1999).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktune.stats import combined_ftest_5x2cv
+    >>> a = np.array([[.90, .92], [.91, .89], [.93, .90], [.90, .91], [.92, .92]])
+    >>> b = np.array([[.88, .91], [.90, .89], [.90, .89], [.90, .88], [.89, .91]])
+    >>> round(combined_ftest_5x2cv(a, b).pvalue, 4)
+    0.2594
+    """
+    diff, variances = _5x2_differences(scores_a, scores_b)
+    f = _ratio(float(np.sum(diff**2)), float(2 * np.sum(variances)))
+    return TestResult(
+        statistic=float(f),
+        pvalue=float(_st.f.sf(f, 10, 5)) if f > 0 else 1.0,
+        df=(10, 5),
+        mean_difference=float(diff.mean()),
+        alternative="two-sided",
+    )
+
+
+def scores_5x2cv(
+    estimator_a, estimator_b, X, y, *, scoring=None, random_state=None, n_jobs=None
+):
+    """Scores of two estimators on the same 5 replications of 2-fold CV.
+
+    Each replication reshuffles the rows (stratified for classifiers) and
+    both estimators are fitted and scored on the same two halves.
+
+    Parameters
+    ----------
+    estimator_a, estimator_b : estimator
+        Unfitted estimators (cloned, never modified).
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    scoring : str or callable, default=None
+        One scorer; None uses the estimators' ``score``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the shuffles; pass an int for reproducible splits.
+    n_jobs : int, default=None
+        Fits in parallel through joblib.
+
+    Returns
+    -------
+    scores_a, scores_b : ndarray of shape (5, 2)
+        For :func:`paired_ttest_5x2cv` and :func:`combined_ftest_5x2cv`.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from sktune.stats import combined_ftest_5x2cv, scores_5x2cv
+    >>> X, y = load_iris(return_X_y=True)
+    >>> a, b = scores_5x2cv(LogisticRegression(max_iter=500),
+    ...                     DecisionTreeClassifier(random_state=0), X, y,
+    ...                     random_state=0)
+    >>> a.shape, b.shape
+    ((5, 2), (5, 2))
+    """
+    from sklearn.base import is_classifier
+    from sklearn.model_selection import (
+        RepeatedKFold,
+        RepeatedStratifiedKFold,
+        cross_val_score,
+    )
+
+    both_classifiers = is_classifier(estimator_a) and is_classifier(estimator_b)
+    splitter = RepeatedStratifiedKFold if both_classifiers else RepeatedKFold
+    cv = splitter(n_splits=2, n_repeats=5, random_state=random_state)
+    splits = list(cv.split(X, y))
+    scores = [
+        cross_val_score(est, X, y, cv=splits, scoring=scoring, n_jobs=n_jobs)
+        for est in (estimator_a, estimator_b)
+    ]
+    return scores[0].reshape(5, 2), scores[1].reshape(5, 2)
+
+
+def mcnemar(y_true, y_pred_a, y_pred_b, *, exact=None, correction=True):
+    """McNemar's test of two classifiers' predictions on the same test set.
+
+    Only the discordant samples count: ``n_a_only`` that A gets right and B
+    wrong, ``n_b_only`` the reverse. Under the null hypothesis (equal error
+    rates) each discordant sample is a fair coin.
+
+    Parameters
+    ----------
+    y_true, y_pred_a, y_pred_b : array-like of shape (n_samples,)
+        True labels and the two models' predicted labels.
+    exact : bool or None, default=None
+        True: the exact binomial test, ``p = min(1, 2 * P(Bin(n, 1/2) <=
+        min(n_a_only, n_b_only)))`` with ``n = n_a_only + n_b_only``. False:
+        the chi-square approximation with one degree of freedom. None: exact
+        when ``n < 25`` (the usual rule, where the approximation is poor).
+    correction : bool, default=True
+        Edwards' continuity correction of the chi-square statistic,
+        ``(|n_a_only - n_b_only| - 1)^2 / n``; the ``- 1`` is clipped at 0 so
+        that equal counts give 0, not ``1/n``.
+
+    Returns
+    -------
+    result : McNemarResult
+        ``statistic``, ``pvalue``, ``df``, ``n_a_only``, ``n_b_only``,
+        ``exact``. No discordant sample gives statistic 0 and p = 1.
+
+    Notes
+    -----
+    statsmodels' ``mcnemar`` and mlxtend's ``mcnemar`` return nan (0/0) when
+    there is no discordant sample with the chi-square test, and ``1/n``
+    instead of 0 when the counts are equal with the continuity correction.
+
+    References
+    ----------
+    McNemar (1947); Dietterich (1998).
+
+    Examples
+    --------
+    >>> from sktune.stats import mcnemar
+    >>> y = [0, 1, 1, 0, 1, 1, 0, 1]
+    >>> a = [0, 1, 1, 0, 1, 1, 0, 0]
+    >>> b = [1, 0, 1, 1, 0, 1, 0, 0]
+    >>> result = mcnemar(y, a, b)
+    >>> result.n_a_only, result.n_b_only, result.exact, round(result.pvalue, 3)
+    (4, 0, True, 0.125)
+    """
+    if exact is not None and not isinstance(exact, (bool, np.bool_)):
+        raise TypeError(f"The 'exact' parameter must be a bool or None; got {exact!r}.")
+    if not isinstance(correction, (bool, np.bool_)):
+        raise TypeError(
+            f"The 'correction' parameter must be a bool; got {correction!r}."
+        )
+    arrays = []
+    for name, values in (
+        ("y_true", y_true),
+        ("y_pred_a", y_pred_a),
+        ("y_pred_b", y_pred_b),
+    ):
+        array = np.asarray(values)
+        if array.ndim != 1 or array.size == 0:
+            raise ValueError(
+                f"The '{name}' parameter must be a non-empty 1-dimensional array "
+                f"of labels; got shape {array.shape}."
+            )
+        arrays.append(array)
+    if len({a.size for a in arrays}) != 1:
+        raise ValueError(
+            "The 'y_true', 'y_pred_a' and 'y_pred_b' parameters must have the same "
+            f"length; got {[a.size for a in arrays]}."
+        )
+    truth, pred_a, pred_b = arrays
+    right_a, right_b = pred_a == truth, pred_b == truth
+    n_a_only = int(np.sum(right_a & ~right_b))
+    n_b_only = int(np.sum(~right_a & right_b))
+    n = n_a_only + n_b_only
+    use_exact = n < 25 if exact is None else bool(exact)
+    if use_exact:
+        low = min(n_a_only, n_b_only)
+        pvalue = 1.0 if n == 0 else float(min(1.0, 2 * _st.binom.cdf(low, n, 0.5)))
+        return McNemarResult(float(low), pvalue, None, n_a_only, n_b_only, True)
+    if n == 0:
+        return McNemarResult(0.0, 1.0, 1, n_a_only, n_b_only, False)
+    gap = abs(n_a_only - n_b_only)
+    if correction:
+        gap = max(gap - 1, 0)
+    chi2 = gap**2 / n
+    return McNemarResult(
+        float(chi2), float(_st.chi2.sf(chi2, 1)), 1, n_a_only, n_b_only, False
+    )
+
+
+# --------------------------------------------------------------------------
+# Several data sets
+
+
+def wilcoxon_test(scores_a, scores_b, *, alternative="two-sided", zero_method="wilcox"):
+    """Wilcoxon's signed-rank test of two models over several data sets.
+
+    Demšar (2006) recommends it over the paired t-test for comparing two
+    models across data sets: it assumes neither normality nor commensurable
+    differences, and outliers weigh less.
+
+    Null hypothesis: the differences ``a - b`` are symmetric around 0.
+
+    Parameters
+    ----------
+    scores_a, scores_b : array-like of shape (n_datasets,)
+        Each model's score (e.g. mean CV score) on each data set.
+    alternative : {"two-sided", "greater", "less"}, default="two-sided"
+        ``"greater"``: A tends to score higher.
+    zero_method : {"wilcox", "pratt", "zsplit"}, default="wilcox"
+        How zero differences count, as in :func:`scipy.stats.wilcoxon`:
+        ``"wilcox"`` (scipy's default) drops them; Demšar (2006) suggests
+        ``"zsplit"``, which splits their ranks between both sides.
+
+    Returns
+    -------
+    result : RankTestResult
+        ``statistic`` and ``pvalue`` of :func:`scipy.stats.wilcoxon`.
+
+    Examples
+    --------
+    >>> from sktune.stats import wilcoxon_test
+    >>> a = [0.81, 0.92, 0.75, 0.88, 0.69, 0.95, 0.83, 0.77]
+    >>> b = [0.79, 0.90, 0.76, 0.85, 0.65, 0.94, 0.80, 0.70]
+    >>> round(wilcoxon_test(a, b).pvalue, 4)
+    0.0234
+    """
+    _check_alternative(alternative)
+    if zero_method not in ("wilcox", "pratt", "zsplit"):
+        raise ValueError(
+            "The 'zero_method' parameter must be 'wilcox', 'pratt' or 'zsplit'; "
+            f"got {zero_method!r}."
+        )
+    a, b = _paired(scores_a, scores_b)
+    if a.ndim != 1:
+        raise ValueError(
+            "The 'scores_a' and 'scores_b' parameters must be 1-dimensional (one "
+            f"score per data set); got shape {a.shape}."
+        )
+    if np.all(a == b):
+        return RankTestResult(statistic=0.0, pvalue=1.0)
+    result = _st.wilcoxon(a, b, alternative=alternative, zero_method=zero_method)
+    return RankTestResult(
+        statistic=float(result.statistic), pvalue=float(result.pvalue)
+    )
+
+
+def friedman_test(scores, *, tie_correction=False):
+    """Friedman's test of several models over several data sets.
+
+    Models are ranked on each data set (rank 1 = highest score, ties share
+    the average rank); under the null hypothesis every model has the same
+    expected rank. Returns Friedman's chi-square, Demšar's (2006) formula
+    ``12N / (k(k+1)) * (sum R_j^2 - k(k+1)^2 / 4)`` of the average ranks
+    ``R_j``, and Iman and Davenport's less conservative
+    ``F = (N-1) chi2 / (N(k-1) - chi2)``, which Demšar recommends.
+
+    Null hypothesis: all models perform equally (equal expected ranks).
+
+    Parameters
+    ----------
+    scores : array-like of shape (n_datasets, n_models)
+        Higher is better; negate losses first.
+    tie_correction : bool, default=False
+        Divide chi-square by ``1 - sum(t^3 - t) / (N k (k^2 - 1))`` over the
+        groups of t tied models, as :func:`scipy.stats.friedmanchisquare` and
+        R's ``friedman.test`` do. Without ties both agree; with ties the
+        default reproduces Demšar's worked example (chi2 = 9.28, F = 3.69)
+        and is slightly conservative.
+
+    Returns
+    -------
+    result : RankTestResult
+        ``statistic`` (chi-square), ``pvalue``, ``df`` (k - 1),
+        ``average_ranks``, ``f_statistic``, ``f_pvalue``, ``f_df``.
+
+    References
+    ----------
+    Friedman (1937); Iman & Davenport (1980); Demšar (2006).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sktune.stats import friedman_test
+    >>> scores = np.array([[.80, .82, .79], [.91, .93, .90], [.70, .74, .72],
+    ...                    [.85, .86, .80], [.66, .69, .67], [.95, .96, .94]])
+    >>> result = friedman_test(scores)
+    >>> result.average_ranks
+    array([2.33333333, 1.        , 2.66666667])
+    >>> round(result.statistic, 3), round(result.f_statistic, 3)
+    (9.333, 17.5)
+    """
+    table = _as_scores(scores, "scores", ndim=2, min_size=1)
+    n_datasets, n_models = table.shape
+    if n_models < 3:
+        raise ValueError(
+            "The 'scores' parameter needs at least 3 models (columns) for Friedman's "
+            f"test; got {n_models}. Compare two models with wilcoxon_test."
+        )
+    if n_datasets < 2:
+        raise ValueError(
+            "The 'scores' parameter needs at least 2 data sets (rows); got "
+            f"{n_datasets}."
+        )
+    ranks = np.apply_along_axis(_st.rankdata, 1, -table)
+    average_ranks = ranks.mean(axis=0)
+    k, n = n_models, n_datasets
+    chi2 = 12 * n / (k * (k + 1)) * (np.sum(average_ranks**2) - k * (k + 1) ** 2 / 4)
+    ties = 0.0
+    for row in ranks:
+        _, counts = np.unique(row, return_counts=True)
+        ties += np.sum(counts**3 - counts)
+    tie_factor = 1 - ties / (n * k * (k**2 - 1)) if tie_correction else 1.0
+    if tie_factor <= 0 or chi2 <= 0:  # every data set ties every model
+        return RankTestResult(
+            statistic=0.0,
+            pvalue=1.0,
+            df=float(k - 1),
+            average_ranks=average_ranks,
+            f_statistic=0.0,
+            f_pvalue=1.0,
+            f_df=(float(k - 1), float((k - 1) * (n - 1))),
+        )
+    chi2 = float(chi2 / tie_factor)
+    f_df = (float(k - 1), float((k - 1) * (n - 1)))
+    f_stat = _ratio((n - 1) * chi2, n * (k - 1) - chi2)
+    f_pvalue = float(_st.f.sf(f_stat, *f_df)) if np.isfinite(f_stat) else 0.0
+    return RankTestResult(
+        statistic=chi2,
+        pvalue=float(_st.chi2.sf(chi2, k - 1)),
+        df=float(k - 1),
+        average_ranks=average_ranks,
+        f_statistic=float(f_stat),
+        f_pvalue=f_pvalue,
+        f_df=f_df,
+    )
+
+
+def nemenyi_critical_difference(n_models, n_datasets, alpha=0.05):
+    """The Nemenyi critical difference of average ranks (Demšar 2006).
+
+    Two models whose average ranks (from :func:`friedman_test`) differ by at
+    least ``CD = q_alpha * sqrt(k (k + 1) / (6 N))`` perform significantly
+    differently, where ``q_alpha`` is the studentized range quantile for k
+    groups and infinite degrees of freedom divided by sqrt(2).
+
+    Parameters
+    ----------
+    n_models : int
+        k >= 2.
+    n_datasets : int
+        N >= 1.
+    alpha : float, default=0.05
+        Family-wise significance level, in (0, 1).
+
+    Returns
+    -------
+    cd : float
+
+    Examples
+    --------
+    Demšar's example, four models on fourteen data sets:
+
+    >>> from sktune.stats import nemenyi_critical_difference
+    >>> round(nemenyi_critical_difference(4, 14), 3)
+    1.254
+    """
+    for name, value, low in (("n_models", n_models, 2), ("n_datasets", n_datasets, 1)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(
+                f"The '{name}' parameter must be an integer >= {low}; got {value!r}."
+            )
+        if value < low:
+            raise ValueError(
+                f"The '{name}' parameter must be an integer >= {low}; got {value!r}."
+            )
+    _check_alpha(alpha)
+    q = _st.studentized_range.ppf(1 - alpha, n_models, np.inf) / np.sqrt(2)
+    return float(q * np.sqrt(n_models * (n_models + 1) / (6 * n_datasets)))
+
+
+def _check_alpha(alpha):
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
+        raise TypeError(
+            f"The 'alpha' parameter must be a number in (0, 1); got {alpha!r}."
+        )
+    if not 0 < alpha < 1:
+        raise ValueError(
+            f"The 'alpha' parameter must be a number in (0, 1); got {alpha!r}."
+        )
+
+
+def multipletests(pvalues, method="holm"):
+    """Adjust p-values for multiple comparisons.
+
+    Parameters
+    ----------
+    pvalues : array-like of shape (n_tests,)
+        Values in [0, 1]; NaN entries (tests that could not run) stay NaN and
+        do not count.
+    method : {"holm", "bonferroni"}, default="holm"
+        ``"bonferroni"``: ``min(1, m p)``. ``"holm"``: Holm's step-down
+        procedure, uniformly more powerful with the same family-wise error
+        control: the i-th smallest p-value becomes ``max over j <= i of
+        min(1, (m - j + 1) p_(j))``.
+
+    Returns
+    -------
+    adjusted : ndarray of shape (n_tests,)
+        In the input's order; reject where ``adjusted <= alpha``.
+
+    Examples
+    --------
+    >>> from sktune.stats import multipletests
+    >>> multipletests([0.01, 0.04, 0.03, 0.005])
+    array([0.03, 0.06, 0.06, 0.02])
+    """
+    if method not in ("holm", "bonferroni"):
+        raise ValueError(
+            f"The 'method' parameter must be 'holm' or 'bonferroni'; got {method!r}."
+        )
+    try:
+        p = np.asarray(pvalues, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"The 'pvalues' parameter must be an array of numbers; got {pvalues!r}."
+        ) from exc
+    if p.ndim != 1:
+        raise ValueError(
+            f"The 'pvalues' parameter must be 1-dimensional; got shape {p.shape}."
+        )
+    valid = ~np.isnan(p)
+    if np.any((p[valid] < 0) | (p[valid] > 1)):
+        raise ValueError("The 'pvalues' parameter must hold values in [0, 1].")
+    adjusted = np.full_like(p, np.nan)
+    values = p[valid]
+    m = values.size
+    if m == 0:
+        return adjusted
+    if method == "bonferroni":
+        adjusted[valid] = np.minimum(1.0, m * values)
+        return adjusted
+    order = np.argsort(values, kind="stable")
+    stepped = np.minimum(1.0, (m - np.arange(m)) * values[order])
+    stepped = np.maximum.accumulate(stepped)
+    out = np.empty(m)
+    out[order] = stepped
+    adjusted[valid] = out
+    return adjusted
+
+
+# --------------------------------------------------------------------------
+# Candidates of a fitted search
+
+
+def compare_candidates(
+    search,
+    *,
+    alternative="less",
+    correction="holm",
+    scoring=None,
+    n_train=None,
+    n_test=None,
+    rope=0.0,
+    alpha=0.05,
+):
+    """Test every candidate of a fitted search against the best, fold by fold.
+
+    Works with any fitted search whose ``cv_results_`` has per-split test
+    scores: sktune's three searches and scikit-learn's ``GridSearchCV``,
+    ``RandomizedSearchCV`` and halving searches. For each candidate it runs
+    :func:`corrected_ttest` of its split scores against the best's (same
+    folds, paired), adjusts the p-values for the number of candidates, and
+    gives :func:`bayesian_correlated_ttest`'s probability that the candidate
+    is worse than the best. Candidates whose adjusted p-value is at least
+    ``alpha`` are statistically tied with the best.
+
+    For Hyperband, PBT and halving searches only evaluations at the best's
+    budget (``budget`` or ``n_resources``) are compared.
+
+    Parameters
+    ----------
+    search : fitted search estimator
+    alternative : {"less", "two-sided", "greater"}, default="less"
+        Alternative hypothesis for the candidate against the best: ``"less"``
+        asks whether the candidate scores lower.
+    correction : {"holm", "bonferroni"} or None, default="holm"
+        Multiple-comparison adjustment over the candidates tested.
+    scoring : str, default=None
+        Which metric of a multi-metric search; defaults to ``search.refit``
+        when it names one, otherwise the only (or first) metric.
+    n_train, n_test : float, default=None
+        Training and test rows per split, for the correction of the variance.
+        When omitted they are read from ``search.cv``: k-fold splitters (an
+        int, ``KFold``, ``StratifiedKFold``, ``GroupKFold``, their repeated
+        variants) give ``n_test / n_train = 1 / (k - 1)``; shuffle splitters
+        with fractional sizes give their fractions. Anything else needs them.
+    rope : float, default=0.0
+        Region of practical equivalence for the Bayesian probability.
+    alpha : float, default=0.05
+        Level for the ``tied`` column.
+
+    Returns
+    -------
+    table : dict of ndarray
+        One entry per compared candidate, best first then by rank:
+        ``index`` (row of ``cv_results_``), ``params``, ``mean_test_<metric>``,
+        ``std_test_<metric>``, ``mean_difference`` (candidate - best),
+        ``statistic``, ``pvalue``, ``pvalue_adjusted``, ``p_worse`` (posterior
+        probability that the candidate is worse than the best by more than
+        ``rope``) and ``tied`` (adjusted p-value >= alpha). The best's own
+        row has NaN statistics and ``tied=True``. ``pandas.DataFrame(table)``
+        shows it as a table.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.model_selection import GridSearchCV
+    >>> from sklearn.svm import SVC
+    >>> from sktune.stats import compare_candidates
+    >>> X, y = load_iris(return_X_y=True)
+    >>> search = GridSearchCV(SVC(), {"C": [0.01, 0.1, 1, 10]}, cv=5).fit(X, y)
+    >>> table = compare_candidates(search)
+    >>> [p["C"] for p in table["params"]]
+    [10, 1, 0.01, 0.1]
+    >>> table["pvalue_adjusted"].round(3).tolist()
+    [nan, 0.169, 0.084, 0.084]
+    """
+    from sktune._comparisons import candidate_table
+
+    _check_alternative(alternative)
+    if correction not in ("holm", "bonferroni", None):
+        raise ValueError(
+            "The 'correction' parameter must be 'holm', 'bonferroni' or None; got "
+            f"{correction!r}."
+        )
+    _check_alpha(alpha)
+    return candidate_table(
+        search,
+        alternative=alternative,
+        correction=correction,
+        scoring=scoring,
+        n_train=n_train,
+        n_test=n_test,
+        rope=rope,
+        alpha=alpha,
+    )
