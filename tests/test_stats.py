@@ -4,6 +4,9 @@ are installed."""
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
+from hypothesis.extra.numpy import arrays
 from scipy import stats as st
 from sklearn.datasets import load_breast_cancer, load_iris
 from sklearn.linear_model import LogisticRegression
@@ -468,3 +471,39 @@ def test_multipletests_rejects_bad_input():
         multipletests([0.1], method="fdr")
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         multipletests([0.1, 1.5])
+
+
+# ---------------------------------------------------------------- properties
+
+score_arrays = hs.integers(2, 30).flatmap(
+    lambda n: hs.tuples(
+        arrays(float, n, elements=hs.floats(0, 1)),
+        arrays(float, n, elements=hs.floats(0, 1)),
+    )
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(score_arrays, hs.floats(0.05, 20))
+def test_corrected_ttest_properties(pair, ratio):
+    a, b = pair
+    result = corrected_ttest(a, b, n_train=ratio, n_test=1.0)
+    swapped = corrected_ttest(b, a, n_train=ratio, n_test=1.0)
+    assert 0.0 <= result.pvalue <= 1.0
+    assert result.statistic == -swapped.statistic
+    assert result.pvalue == pytest.approx(swapped.pvalue)
+    post = bayesian_correlated_ttest(a, b, n_train=ratio, n_test=1.0, rope=0.01)
+    total = post.p_a_better + post.p_rope + post.p_b_better
+    assert total == pytest.approx(1.0)
+    assert min(post.p_a_better, post.p_rope, post.p_b_better) >= 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(arrays(float, hs.integers(1, 20), elements=hs.floats(0, 1)))
+def test_multipletests_properties(p):
+    holm = multipletests(p)
+    bonferroni = multipletests(p, method="bonferroni")
+    assert np.all(holm >= p - 1e-15) and np.all(holm <= bonferroni + 1e-15)
+    assert np.all(holm <= 1)
+    order = np.argsort(p, kind="stable")
+    assert np.all(np.diff(holm[order]) >= -1e-15)  # monotone in the raw p-values
