@@ -151,6 +151,7 @@ def test_exploit_copies_fold_models_independently_and_explore_sets_them_live(iri
         [dict(winner.params)],
         3,
     )
+    winner.trail, winner.stale = [(dict(winner.params), 1, 0)], False
     loser.models = [None, None]
     search._exploit_and_explore(
         loser, winner, {"alpha"}, (1.2,), np.random.RandomState(0)
@@ -162,7 +163,8 @@ def test_exploit_copies_fold_models_independently_and_explore_sets_them_live(iri
         np.testing.assert_array_equal(mine.coef_, theirs.coef_)
         assert mine.alpha == pytest.approx(1.2e-3) and theirs.alpha == 1e-3
     loser.schedule.append("changed")
-    assert winner.schedule == [winner.params]
+    loser.trail.append("changed")
+    assert winner.schedule == [winner.params] and len(winner.trail) == 1
 
 
 def test_pbt_search_fixed_parameters_are_only_inherited(iris):

@@ -1,6 +1,7 @@
 """BayesSearchCV: Gaussian-process search through ``BaseSearchCV._run_search``."""
 
 import numbers
+import os
 import warnings
 
 import numpy as np
@@ -9,6 +10,13 @@ from sklearn.utils import check_random_state
 
 from sktune.optimize import Optimizer
 from sktune.search._common import _FrozenCV, check_param_names, score_key
+from sktune.search._journal import (
+    Journal,
+    clean_out,
+    fingerprint,
+    params_key,
+    restore_out,
+)
 from sktune.space import Space, check_search_spaces
 from sktune.utils._sklearn_compat import BaseSearchCV, Interval, StrOptions
 
@@ -83,6 +91,17 @@ class BayesSearchCV(BaseSearchCV):
         Called after each batch with the ``cv_results_``-style dict of all
         results so far; a callback returning ``True`` stops the search, and
         everything evaluated so far is kept.
+    checkpoint : str, path-like or None, default=None
+        A journal file: every finished batch (candidates, per-fold scores,
+        times) is appended to it with ``flush`` and ``fsync``. A later
+        ``fit`` with the same path, estimator, space, settings, data and
+        ``random_state`` reads the recorded batches back instead of
+        recomputing them and goes on; the final ``cv_results_`` equals an
+        uninterrupted run's (the recorded rows keep their original
+        ``fit_time``). A journal written by a different search is refused
+        with a ``ValueError``. When the journal holds the whole search, its
+        last batch is evaluated again (``BaseSearchCV`` builds its results
+        from at least one evaluation).
 
     Attributes
     ----------
@@ -144,6 +163,7 @@ class BayesSearchCV(BaseSearchCV):
         "n_points": [Interval(numbers.Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "callbacks": [callable, list, None],
+        "checkpoint": [str, os.PathLike, None],
     }
 
     def __init__(
@@ -165,6 +185,7 @@ class BayesSearchCV(BaseSearchCV):
         error_score=np.nan,
         return_train_score=False,
         callbacks=None,
+        checkpoint=None,
     ):
         super().__init__(
             estimator=estimator,
@@ -184,6 +205,30 @@ class BayesSearchCV(BaseSearchCV):
         self.n_points = n_points
         self.random_state = random_state
         self.callbacks = callbacks
+        self.checkpoint = checkpoint
+
+    def fit(self, X, y=None, **params):
+        """Run the search; see :class:`BayesSearchCV`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,), default=None
+        **params : dict
+            Fit, scorer and splitter (``groups``) parameters, as for
+            ``GridSearchCV``.
+
+        Returns
+        -------
+        self : object
+        """
+        # _run_search needs the data only to fingerprint a checkpoint.
+        self._fit_data = (X, y, params)
+        try:
+            return super().fit(X, y, **params)
+        finally:
+            for name in ("_fit_data", "_inserted", "_format_args", "_template"):
+                self.__dict__.pop(name, None)
 
     def _run_search(self, evaluate_candidates):
         spaces = check_search_spaces(self.search_spaces)
@@ -206,72 +251,155 @@ class BayesSearchCV(BaseSearchCV):
             random_state=check_random_state(self.random_state),
         )
         cv = _FrozenCV(self.cv, self.estimator)
-        self._failed_batches = []  # (candidates evaluated before, params, more)
+        journal = self._open_journal(cv, spaces)
+        # Batches that did not go through evaluate_candidates, spliced into
+        # cv_results_ in order: (candidates evaluated before, params, outs or
+        # None if every fit failed, more_results).
+        self._inserted = []
         self._format_args = None
-        results, last_returned = None, None
-        n_done = 0
+        self._template = None
+        results, last_returned, last_failure = None, None, None
+        n_done = n_evaluated = 0
         try:
             while n_done < self.n_iter:
                 batch = self.optimizer_._ask(min(self.n_points, self.n_iter - n_done))
                 params = [point for _, point in batch]
                 more = {"subspace": [s for s, _ in batch]}
-                try:
-                    results = last_returned = evaluate_candidates(
-                        params, cv=cv, more_results=more
-                    )
-                    scores = results[score_key(results, self.refit)][-len(params) :]
-                except ValueError as exc:
-                    if not _all_fits_failed(exc):
-                        raise
-                    last_failure = exc
-                    warnings.warn(
-                        f"Every fit of {len(params)} candidate(s) failed; they are "
-                        f"recorded with error_score={self.error_score!r}.{exc}",
-                        FitFailedWarning,
-                        stacklevel=2,
-                    )
-                    n_before = n_done - sum(len(b[1]) for b in self._failed_batches)
-                    self._failed_batches.append((n_before, params, more))
-                    scores = np.full(len(params), np.nan)
-                    if self._format_args is not None:
-                        results = self._format_results(*self._format_args)
+                keys = [params_key(p) for p in params]
+                entry = journal.replay("batch", keys) if journal else None
+                if entry is not None:
+                    outs = entry["outs"]
+                    outs = None if outs is None else [restore_out(o) for o in outs]
+                    self._inserted.append((n_evaluated, params, outs, more))
+                    if outs is not None and self._template is None:
+                        self._template = outs[0]
+                    scores = self._mean_scores(outs, len(params))
+                    results = self._current_results()
+                else:
+                    try:
+                        results = last_returned = evaluate_candidates(
+                            params, cv=cv, more_results=more
+                        )
+                        n_evaluated += len(params)
+                        scores = results[score_key(results, self.refit)][-len(params) :]
+                        outs = self._format_args[2][
+                            -len(params) * self._format_args[1] :
+                        ]
+                    except ValueError as exc:
+                        if not _all_fits_failed(exc):
+                            raise
+                        last_failure = exc
+                        warnings.warn(
+                            f"Every fit of {len(params)} candidate(s) failed; they "
+                            f"are recorded with error_score={self.error_score!r}."
+                            f"{exc}",
+                            FitFailedWarning,
+                            stacklevel=2,
+                        )
+                        self._inserted.append((n_evaluated, params, None, more))
+                        scores, outs = np.full(len(params), np.nan), None
+                        results = self._current_results()
+                    if journal is not None:
+                        journal.record(
+                            "batch",
+                            keys,
+                            outs=None if outs is None else [clean_out(o) for o in outs],
+                        )
                 self.optimizer_.tell(params, scores)
                 n_done += len(params)
                 if results is not None and any(cb(results) for cb in callbacks):
                     break
+            if last_returned is None:
+                last_returned = self._evaluate_last_replayed(evaluate_candidates, cv)
             if last_returned is None:
                 # Nothing succeeded: BaseSearchCV has no result to keep.
                 raise ValueError(
                     f"The fits of all {n_done} candidates failed; the last batch "
                     f"reported:{last_failure}"
                 ) from last_failure
-            non_finite = [
-                key
-                for key, value in results.items()
-                if key.startswith(("mean_test_", "mean_train_"))
-                and not np.all(np.isfinite(value))
-            ]
-            if non_finite:
-                warnings.warn(
-                    f"Some of the scores in {non_finite} are non-finite: those "
-                    "candidates failed on one or more folds.",
-                    UserWarning,
-                    stacklevel=2,
-                )
-            if results is not last_returned:
-                # BaseSearchCV keeps the dict evaluate_candidates last returned
-                # as cv_results_; bring it up to date with the failed batches
-                # recorded since.
-                last_returned.clear()
-                last_returned.update(results)
-        finally:
-            del self._failed_batches, self._format_args
+            results = self._current_results()
+        except KeyboardInterrupt:
+            # Keep everything finished (the journal has it too), then stop.
+            partial = self._current_results()
+            if partial is not None:
+                self.cv_results_ = partial
+            raise
+        non_finite = [
+            key
+            for key, value in results.items()
+            if key.startswith(("mean_test_", "mean_train_"))
+            and not np.all(np.isfinite(value))
+        ]
+        if non_finite:
+            warnings.warn(
+                f"Some of the scores in {non_finite} are non-finite: those "
+                "candidates failed on one or more folds.",
+                UserWarning,
+                stacklevel=2,
+            )
+        if results is not last_returned:
+            # BaseSearchCV keeps the dict evaluate_candidates last returned as
+            # cv_results_; bring it up to date with the batches spliced in.
+            last_returned.clear()
+            last_returned.update(results)
+
+    def _open_journal(self, cv, spaces):
+        """The checkpoint journal, or None; splits are frozen here if so."""
+        if self.checkpoint is None:
+            return None
+        X, y, params = self._fit_data
+        splits = list(cv.split(X, y, groups=params.get("groups")))
+        header = fingerprint(self, spaces, X, y, splits)
+        return Journal(self.checkpoint, header)
+
+    def _evaluate_last_replayed(self, evaluate_candidates, cv):
+        """Evaluate the last replayed batch again, through BaseSearchCV.
+
+        When a checkpoint held the whole search, nothing went through
+        ``evaluate_candidates``, and ``BaseSearchCV.fit`` needs one call to
+        build its results. Its scores were told to the optimiser already.
+        """
+        for i in range(len(self._inserted) - 1, -1, -1):
+            n_before, params, outs, more = self._inserted[i]
+            if outs is not None:
+                del self._inserted[i]
+                return evaluate_candidates(params, cv=cv, more_results=more)
+        return None
+
+    def _mean_scores(self, outs, n_candidates):
+        """Mean test score of each candidate of a replayed batch."""
+        if outs is None:
+            return np.full(n_candidates, np.nan)
+        values = []
+        for out in outs:
+            score = out["test_scores"]
+            if isinstance(score, dict):
+                names = list(score)
+                refit = self.refit
+                score = score[
+                    refit if isinstance(refit, str) and refit in score else names[0]
+                ]
+            values.append(np.nan if score is None else score)
+        values = np.asarray(values, dtype=float).reshape(n_candidates, -1)
+        with np.errstate(invalid="ignore"):
+            return values.mean(axis=1)
+
+    def _current_results(self):
+        """``cv_results_`` of everything finished so far, or None."""
+        if self._format_args is not None:
+            return self._format_results(*self._format_args)
+        if not any(outs is not None for _, _, outs, _ in self._inserted):
+            return None
+        n_splits = len(next(o for _, _, o, _ in self._inserted if o is not None))
+        n_splits //= len(next(p for _, p, o, _ in self._inserted if o is not None))
+        return self._format_results([], n_splits, [], {"subspace": []})
 
     def _format_results(self, candidate_params, n_splits, out, more_results=None):
+        if out and getattr(self, "_template", None) is None:
+            self._template = out[0]  # the shape of a failed fit's record
         self._format_args = (candidate_params, n_splits, out, more_results)
-        failed_batches = getattr(self, "_failed_batches", None)
-        if failed_batches:
-            candidate_params, out, more_results = self._splice_failures(
+        if getattr(self, "_inserted", None):
+            candidate_params, out, more_results = self._splice(
                 candidate_params, n_splits, out, more_results
             )
         with warnings.catch_warnings():
@@ -282,26 +410,30 @@ class BayesSearchCV(BaseSearchCV):
                 candidate_params, n_splits, out, more_results
             )
 
-    def _splice_failures(self, candidate_params, n_splits, out, more_results):
-        """Splice in the batches whose every fit failed: BaseSearchCV drops
-        them when it raises, but the user asked for them to be recorded."""
+    def _splice(self, candidate_params, n_splits, out, more_results):
+        """Splice in the batches that did not go through evaluate_candidates:
+        replayed from a checkpoint, or failed on every fit (BaseSearchCV drops
+        those when it raises, but the user asked for them to be recorded)."""
         params, outs = [], []
-        more = {key: [] for key in more_results or {}}
+        more = {key: [] for key in more_results or {"subspace": []}}
         start = 0
-        for n_before, failed_params, failed_more in self._failed_batches + [
-            (len(candidate_params), [], {})
+        for n_before, batch_params, batch_outs, batch_more in self._inserted + [
+            (len(candidate_params), [], [], {})
         ]:
             params += candidate_params[start:n_before]
             outs += out[start * n_splits : n_before * n_splits]
             for key in more:
-                more[key] += list(more_results[key][start:n_before])
-                more[key] += list(failed_more.get(key, []))
-            params += failed_params
-            outs += [
-                self._failed_fit_record(out[k])
-                for _ in failed_params
-                for k in range(n_splits)
-            ]
+                if more_results:
+                    more[key] += list(more_results[key][start:n_before])
+                more[key] += list(batch_more.get(key, []))
+            params += batch_params
+            if batch_outs is None:
+                batch_outs = [
+                    self._failed_fit_record(self._template)
+                    for _ in batch_params
+                    for _ in range(n_splits)
+                ]
+            outs += batch_outs
             start = n_before
         return params, outs, more
 

@@ -60,6 +60,15 @@ class HyperbandSearchCV(BaseIncrementalSearchCV):
 return_train_score
         As for :class:`~sktune.BayesSearchCV`. Evaluations run in parallel
         over (candidate, fold) through ``joblib``.
+    checkpoint : str, path-like or None, default=None
+        A journal file to which every finished rung (each candidate's
+        per-fold scores and times) is appended with ``flush`` and ``fsync``.
+        A later ``fit`` with the same path, estimator, space, settings, data
+        and ``random_state`` reads the recorded rungs back instead of
+        recomputing them: the surviving candidates of an unfinished bracket
+        are retrained once along their recorded budgets (the same seeds, so
+        the same models), and the search goes on; ``cv_results_`` then equals
+        an uninterrupted run's. A journal written by another search is refused.
 
     Attributes
     ----------
@@ -145,6 +154,7 @@ n_splits_, multimetric_
         random_state=None,
         error_score=np.nan,
         return_train_score=False,
+        checkpoint=None,
     ):
         super().__init__(
             estimator=estimator,
@@ -164,6 +174,7 @@ n_splits_, multimetric_
         self.n_brackets = n_brackets
         self.sampler = sampler
         self.random_state = random_state
+        self.checkpoint = checkpoint
 
     def _resource_bounds(self, resource, y, splits):
         """``(min_resource, max_resource)`` with "auto" resolved.

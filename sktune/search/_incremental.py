@@ -9,6 +9,8 @@ look exactly like scikit-learn's. Subclasses write only their schedule, in
 ``_run_schedule(engine, spaces, min_resource, max_resource, random_state)``.
 """
 
+import gc
+import os
 import sys
 import time
 import traceback
@@ -24,6 +26,13 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state, indexable
 
 from sktune.search._common import check_param_names
+from sktune.search._journal import (
+    Journal,
+    clean_out,
+    fingerprint,
+    params_key,
+    restore_out,
+)
 from sktune.search._resources import _final_step, advance, resolve_resource
 from sktune.space import Space, check_search_spaces
 from sktune.utils._sklearn_compat import (
@@ -35,13 +44,33 @@ from sktune.utils._sklearn_compat import (
 
 
 class _Candidate:
-    """One configuration, its live per-fold models and its seed."""
+    """One configuration, its live per-fold models and its seed.
+
+    ``trail`` lists the ``(params, budget, seed)`` segments its models were
+    trained through (inherited on a PBT exploit); ``stale`` marks models
+    that a checkpoint replay did not build, to be retrained along the trail
+    before they train further.
+    """
 
     def __init__(self, params, n_splits, seed):
         self.params = params
         self.models = [None] * n_splits
         self.done = 0
         self.seed = seed
+        self.trail = []
+        self.stale = False
+
+
+def _release_cuda():
+    """Return cached CUDA memory of dropped or failed nets to the device."""
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.cuda.is_available() and torch.cuda.is_initialized():
+        gc.collect()
+        torch.cuda.empty_cache()
+
+
+def _task_seed(seed, fold, budget):
+    return (seed + 7919 * fold + 104729 * budget) % (2**31 - 1)
 
 
 @contextmanager
@@ -97,6 +126,7 @@ def _advance_and_score(
             raise
         model = None
         out["fit_error"] = traceback.format_exc()
+        _release_cuda()  # a CUDA out-of-memory error leaves cached blocks
     out["fit_time"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -114,6 +144,34 @@ def _advance_and_score(
             )
     out["score_time"] = time.perf_counter() - start
     return model, out
+
+
+def _retrain(model, trail, fold, resource, X, y, rows_at, fit_params, classes):
+    # rows_at: the fold's training rows at each budget of the trail
+    """Rebuild one fold's model along its trail, as the first run built it.
+
+    Each segment is trained with the seed it had then, and only the
+    parameters that changed between segments are set (setting a skorch
+    ``module__*`` parameter, even to its value, re-initialises the net).
+    """
+    done, current = 0, trail[0][0]
+    model.set_params(**clone(current, safe=False))
+    for params, budget, seed in trail:
+        changed = {k: v for k, v in params.items() if current.get(k, v) is not v}
+        if changed:
+            model.set_params(**clone(changed, safe=False))
+        current = params
+        rows = rows_at[budget]
+        fold_params = _check_method_params(X, params=fit_params, indices=rows)
+        try:
+            with _torch_seeded(_task_seed(seed, fold, budget)):
+                model = advance(
+                    model, resource, X, y, rows, fold_params, done, budget, classes
+                )
+        except Exception:
+            return None  # it failed the first time too; the next advance restarts
+        done = budget
+    return model
 
 
 def _score(model, X, y, rows, scorer, score_params, error_score):
@@ -149,6 +207,8 @@ class _Engine:
         self.params, self.out, self.more = [], [], defaultdict(list)
         self.history = []  # (params without the resource, budget, mean score)
         self.parallel = Parallel(n_jobs=search.n_jobs, verbose=search.verbose)
+        self.journal = None  # a _journal.Journal when checkpointing
+        self.progress = None
 
     @property
     def n_splits(self):
@@ -165,11 +225,22 @@ class _Engine:
         search ranks by (nan where a fit failed).
         """
         search = self.search
+        keys = [budget, [params_key(c.params) for c in candidates]]
+        entry = self.journal.replay("advance", keys) if self.journal else None
+        if entry is not None:
+            outs = [restore_out(out) for out in entry["outs"]]
+            for c in candidates:
+                c.trail.append((dict(c.params), budget, c.seed))
+                c.models = [None] * self.n_splits
+                c.done, c.stale = budget, True
+            self._record(candidates, budget, outs, more)
+            return self._mean_scores(outs, len(candidates))
+        self._retrain([c for c in candidates if c.stale])
         base = clone(search.estimator)
         tasks = [(c, k) for c in candidates for k in range(self.n_splits)]
         results = self.parallel(
             delayed(_advance_and_score)(
-                (c.seed + 7919 * k + 104729 * budget) % (2**31 - 1),
+                _task_seed(c.seed, k, budget),
                 c.models[k]
                 if c.models[k] is not None
                 else clone(base).set_params(**clone(c.params, safe=False)),
@@ -193,9 +264,37 @@ class _Engine:
             c.models[k] = model
         for c in candidates:
             c.done = budget
+            c.trail.append((dict(c.params), budget, c.seed))
         outs = [out for _, out in results]
+        if self.journal is not None:
+            self.journal.record("advance", keys, outs=[clean_out(o) for o in outs])
         self._record(candidates, budget, outs, more)
         return self._mean_scores(outs, len(candidates))
+
+    def _retrain(self, candidates):
+        """Rebuild the models a checkpoint replay skipped, in parallel."""
+        if not candidates:
+            return
+        base = clone(self.search.estimator)
+        tasks = [(c, k) for c in candidates for k in range(self.n_splits)]
+        models = self.parallel(
+            delayed(_retrain)(
+                clone(base),
+                c.trail,
+                k,
+                self.resource,
+                self.X,
+                self.y,
+                {b: self._train_rows(k, b) for _, b, _ in c.trail},
+                self.routed.estimator.fit,
+                self.classes,
+            )
+            for c, k in tasks
+        )
+        for (c, k), model in zip(tasks, models):
+            c.models[k] = model
+        for c in candidates:
+            c.stale = False
 
     def _train_rows(self, k, budget):
         rows = self.rows[k]
@@ -240,6 +339,7 @@ class _Engine:
         """Forget the live models of eliminated candidates."""
         for c in candidates:
             c.models = [None] * self.n_splits
+        _release_cuda()
 
     def results(self):
         """``cv_results_`` in scikit-learn's format."""
@@ -310,6 +410,7 @@ class BaseIncrementalSearchCV(BaseSearchCV):
             "param_distributions": [dict, list, Space],
             "resource": [str],
             "random_state": ["random_state"],
+            "checkpoint": [str, os.PathLike, None],
         }
     )
 
@@ -359,10 +460,19 @@ class BaseIncrementalSearchCV(BaseSearchCV):
         )
 
         engine = _Engine(self, X, y, splits, routed, scorers, resource, classes, rng)
+        if self.checkpoint is not None:
+            header = fingerprint(self, spaces, X, y, splits)
+            engine.journal = Journal(self.checkpoint, header)
         self.resource_ = resource.param or resource.kind
         self.max_resource_, self.min_resource_ = max_resource, min_resource
-        with engine.parallel:
-            self._run_schedule(engine, spaces, min_resource, max_resource, rng)
+        try:
+            with engine.parallel:
+                self._run_schedule(engine, spaces, min_resource, max_resource, rng)
+        except KeyboardInterrupt:
+            # Keep everything finished (the journal has it too), then stop.
+            if any(out["fit_error"] is None for out in engine.out):
+                self.cv_results_ = engine.results()
+            raise
         results = engine.results()
 
         first = next(o["test_scores"] for o in engine.out if o["fit_error"] is None)

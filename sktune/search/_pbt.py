@@ -66,6 +66,15 @@ class PBTSearchCV(BaseIncrementalSearchCV):
 return_train_score
         As for :class:`~sktune.HyperbandSearchCV`. A member whose fit fails
         scores ``error_score`` and is replaced by exploit at the next round.
+    checkpoint : str, path-like or None, default=None
+        A journal file to which every finished step (each member's per-fold
+        scores and times) is appended with ``flush`` and ``fsync``. A later
+        ``fit`` with the same path, estimator, space, settings, data and
+        ``random_state`` reads the recorded steps back instead of recomputing
+        them: the population is then retrained once along each member's
+        recorded schedule (its lineage's hyperparameters and seeds, so the
+        same models), and the search goes on; ``cv_results_`` then equals an
+        uninterrupted run's. A journal written by another search is refused.
 
     Attributes
     ----------
@@ -136,6 +145,7 @@ return_train_score
         random_state=None,
         error_score=np.nan,
         return_train_score=False,
+        checkpoint=None,
     ):
         super().__init__(
             estimator=estimator,
@@ -158,6 +168,7 @@ return_train_score
         self.resample_probability = resample_probability
         self.perturb_factors = perturb_factors
         self.random_state = random_state
+        self.checkpoint = checkpoint
 
     def _resource_bounds(self, resource, y, splits):
         return self.step_size, self.n_steps * self.step_size
@@ -256,6 +267,7 @@ return_train_score
         loser.done = winner.done
         loser.space = winner.space
         loser.schedule = [dict(p) for p in winner.schedule]
+        loser.trail, loser.stale = list(winner.trail), winner.stale
         loser.parent = winner.slot
         # Explore: perturb the mutable parameters, applied to the live models.
         names = [n for n in loser.space.names if n in mutable]

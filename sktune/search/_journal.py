@@ -1,0 +1,237 @@
+"""The checkpoint journal: every finished evaluation, appended as it ends.
+
+A journal is a text file of JSON lines. The first line identifies the search
+that wrote it: fingerprints of the estimator, the search space, the settings
+that shape the trajectory (``random_state``, ``n_iter``, ``factor``...), the
+data and the CV splits. Each further line records one unit of work in the
+order the search did it: a batch of BayesSearchCV candidates, a rung of
+HyperbandSearchCV or a step of PBTSearchCV, with the ``_fit_and_score``-style
+result of every (candidate, fold) evaluation.
+
+Lines are appended with ``flush`` + ``os.fsync``: a process killed at any
+moment leaves every finished line on disk, at worst followed by a partial
+line, which reading ignores. A search that is given the same path again
+replays the recorded units in order instead of recomputing them (its random
+choices are the same, so it asks for the same candidates) and appends the
+rest.
+"""
+
+import json
+import numbers
+import os
+
+import joblib
+import numpy as np
+
+_FORMAT = "sktune-journal"
+_VERSION = 1
+
+# Parameters that do not change what a search computes.
+_NOT_FINGERPRINTED = {
+    "n_jobs",
+    "verbose",
+    "pre_dispatch",
+    "checkpoint",
+    "callbacks",
+    "estimator",
+    "search_spaces",
+    "param_distributions",
+    "error_score",  # compared separately: recorded failures carry it
+    "n_iter",  # a longer BayesSearchCV run extends a shorter one's journal
+}
+
+
+def _canonical(value):
+    """A structure with the same content as ``value`` and a stable repr.
+
+    Estimators become (class, their parameters), frozen scipy distributions
+    (name, arguments), arrays their hash: fingerprints must not depend on the
+    global RNG state a distribution object carries, nor on repr truncation.
+    """
+    if hasattr(value, "get_params") and not isinstance(value, type):
+        params = value.get_params(deep=False)
+        return (
+            type(value).__module__,
+            type(value).__qualname__,
+            tuple((k, _canonical(params[k])) for k in sorted(params)),
+        )
+    if hasattr(value, "dist") and hasattr(value, "args") and hasattr(value, "kwds"):
+        return (
+            "scipy",
+            value.dist.name,
+            _canonical(value.args),
+            _canonical(value.kwds),
+        )
+    if isinstance(value, dict):
+        return tuple((repr(k), _canonical(value[k])) for k in sorted(value, key=repr))
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_canonical(v) for v in value))
+    if isinstance(value, np.ndarray):
+        return ("array", joblib.hash(value))
+    if isinstance(value, type) or callable(value):
+        return (
+            "callable",
+            getattr(value, "__module__", ""),
+            getattr(value, "__qualname__", repr(value)),
+        )
+    if isinstance(value, (str, bool, type(None))):
+        return value
+    if isinstance(value, numbers.Number):
+        return repr(value.item() if isinstance(value, np.generic) else value)
+    return repr(value)
+
+
+def fingerprint(search, space, X, y, splits):
+    """What must be equal for a journal to be resumed, by part."""
+    settings = {
+        key: value
+        for key, value in search.get_params(deep=False).items()
+        if key not in _NOT_FINGERPRINTED
+    }
+    return {
+        "search": type(search).__name__,
+        "estimator": joblib.hash(_canonical(search.estimator)),
+        "space": joblib.hash(_canonical(space)),
+        "settings": joblib.hash(_canonical(settings)),
+        "error_score": repr(search.error_score),
+        "data": joblib.hash((X, y)),
+        "splits": joblib.hash([(np.asarray(a), np.asarray(b)) for a, b in splits]),
+    }
+
+
+_WHAT = {
+    "search": "a different search class",
+    "estimator": "a different estimator (or estimator parameters)",
+    "space": "a different search space",
+    "settings": "different settings (random_state, n_initial_points, factor, ...)",
+    "error_score": "a different error_score",
+    "data": "different data (X, y)",
+    "splits": "different CV splits",
+}
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return value
+    return repr(value)
+
+
+def params_key(params):
+    """A stable text for a candidate, to check a replay asks for the same."""
+    return repr(_canonical(params))
+
+
+class Journal:
+    """Read the recorded units of a checkpoint, then append new ones."""
+
+    def __init__(self, path, header):
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(
+                f"The 'checkpoint' parameter must be a file path or None; got {path!r}."
+            )
+        self.path = os.fspath(path)
+        self.header = header
+        self.entries = []
+        if os.path.exists(self.path) and os.path.getsize(self.path) > 0:
+            self._read()
+            self._truncate_partial_line()
+        else:
+            self._append({"format": _FORMAT, "version": _VERSION, **header})
+        self.position = 0  # the next recorded unit to replay
+
+    def _read(self):
+        with open(self.path, encoding="utf-8") as handle:
+            lines = handle.read().split("\n")
+        try:
+            first = json.loads(lines[0])
+        except json.JSONDecodeError:
+            first = None
+        if not isinstance(first, dict) or first.get("format") != _FORMAT:
+            raise ValueError(
+                f"The checkpoint file {self.path!r} is not an sktune journal; "
+                "choose another path."
+            )
+        differing = [key for key in self.header if first.get(key) != self.header[key]]
+        if differing:
+            what = ", ".join(_WHAT.get(key, key) for key in differing)
+            raise ValueError(
+                f"The checkpoint file {self.path!r} was written by a search with "
+                f"{what}; resuming would mix incompatible results. Delete it or "
+                "choose another path."
+            )
+        self._good_bytes = len(lines[0]) + 1
+        for line in lines[1:]:
+            if not line:
+                continue
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError:
+                break  # a line cut short by a kill: everything after is lost
+            self.entries.append(entry)
+            self._good_bytes += len(line.encode("utf-8")) + 1
+
+    def _truncate_partial_line(self):
+        if os.path.getsize(self.path) != self._good_bytes:
+            with open(self.path, "r+b") as handle:
+                handle.truncate(self._good_bytes)
+
+    def _append(self, record):
+        line = json.dumps(_jsonable(record), allow_nan=True)
+        with open(self.path, "a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def replay(self, kind, keys):
+        """The next recorded unit if it is the one asked for, else None.
+
+        ``keys`` identify the candidates the search asks to evaluate now; a
+        recorded unit with other candidates means the run diverged, which a
+        matching fingerprint should make impossible.
+        """
+        if self.position >= len(self.entries):
+            return None
+        entry = self.entries[self.position]
+        if entry.get("kind") != kind or entry.get("keys") != keys:
+            raise ValueError(
+                f"The checkpoint file {self.path!r} recorded other candidates at "
+                f"unit {self.position} than this search asks for; it cannot be "
+                "resumed (was it written by another version of sktune?). Delete "
+                "it or choose another path."
+            )
+        self.position += 1
+        return entry
+
+    def record(self, kind, keys, **content):
+        """Append one finished unit."""
+        self._append({"kind": kind, "keys": keys, **content})
+        self.position += 1
+        self.entries.append(None)  # keep position and entries aligned
+
+    @property
+    def exhausted(self):
+        return self.position >= len(self.entries)
+
+
+def clean_out(out):
+    """A ``_fit_and_score`` result with plain values, for the journal."""
+    return {key: _jsonable(value) for key, value in out.items()}
+
+
+def restore_out(record):
+    """Back from JSON: NaN survives (allow_nan), scores stay floats or dicts."""
+    out = dict(record)
+    for key in ("test_scores", "train_scores"):
+        if key in out:
+            value = out[key]
+            if isinstance(value, dict):
+                out[key] = {k: float(v) for k, v in value.items()}
+            elif value is not None and not isinstance(value, str):
+                out[key] = float(value)
+    return out
