@@ -17,6 +17,7 @@ from sktune.search._journal import (
     params_key,
     restore_out,
 )
+from sktune.search._progress import Progress
 from sktune.space import Space, check_search_spaces
 from sktune.utils._sklearn_compat import BaseSearchCV, Interval, StrOptions
 
@@ -74,7 +75,10 @@ class BayesSearchCV(BaseSearchCV):
         every candidate is scored on the same folds, even with a shuffling
         splitter.
     verbose : int, default=0
-        Verbosity, as for ``GridSearchCV``.
+        1: a progress bar (evaluations done, best score so far, elapsed
+        time; tqdm if installed, ``pip install sktune[progress]``, else a
+        line every 10% of the search); 2 and more: also ``GridSearchCV``'s
+        messages.
     pre_dispatch : int or str, default="2*n_jobs"
         As for ``GridSearchCV``.
     random_state : int, RandomState instance or None, default=None
@@ -224,10 +228,23 @@ class BayesSearchCV(BaseSearchCV):
         """
         # _run_search needs the data only to fingerprint a checkpoint.
         self._fit_data = (X, y, params)
+        self._progress = Progress(self, self.n_iter)
+        verbose = self.verbose
+        if verbose == 1:
+            # The progress bar replaces BaseSearchCV's line per batch.
+            self.verbose = 0
         try:
             return super().fit(X, y, **params)
         finally:
-            for name in ("_fit_data", "_inserted", "_format_args", "_template"):
+            self.verbose = verbose
+            self._progress.close()
+            for name in (
+                "_fit_data",
+                "_inserted",
+                "_format_args",
+                "_template",
+                "_progress",
+            ):
                 self.__dict__.pop(name, None)
 
     def _run_search(self, evaluate_candidates):
@@ -306,6 +323,7 @@ class BayesSearchCV(BaseSearchCV):
                             outs=None if outs is None else [clean_out(o) for o in outs],
                         )
                 self.optimizer_.tell(params, scores)
+                self._progress.update(len(params), scores)
                 n_done += len(params)
                 if results is not None and any(cb(results) for cb in callbacks):
                     break

@@ -208,6 +208,15 @@ n_splits_, multimetric_
             )
         return int(min_resource), int(max_resource)
 
+    def _n_evaluations(self, min_resource, max_resource):
+        brackets = hyperband_brackets(
+            min_resource,
+            max_resource,
+            self.factor,
+            None if self.n_brackets == "auto" else self.n_brackets,
+        )
+        return sum(sum(bracket.n_candidates) for bracket in brackets)
+
     def _run_schedule(self, engine, spaces, min_resource, max_resource, rng):
         brackets = hyperband_brackets(
             min_resource,

@@ -33,6 +33,7 @@ from sktune.search._journal import (
     params_key,
     restore_out,
 )
+from sktune.search._progress import Progress
 from sktune.search._resources import _final_step, advance, resolve_resource
 from sktune.space import Space, check_search_spaces
 from sktune.utils._sklearn_compat import (
@@ -206,7 +207,10 @@ class _Engine:
             self.rows = [train for train, _ in splits]
         self.params, self.out, self.more = [], [], defaultdict(list)
         self.history = []  # (params without the resource, budget, mean score)
-        self.parallel = Parallel(n_jobs=search.n_jobs, verbose=search.verbose)
+        # verbose=1 is the progress bar; joblib's messages start at 2.
+        self.parallel = Parallel(
+            n_jobs=search.n_jobs, verbose=max(0, search.verbose - 1)
+        )
         self.journal = None  # a _journal.Journal when checkpointing
         self.progress = None
 
@@ -234,7 +238,7 @@ class _Engine:
                 c.models = [None] * self.n_splits
                 c.done, c.stale = budget, True
             self._record(candidates, budget, outs, more)
-            return self._mean_scores(outs, len(candidates))
+            return self._progressed(self._mean_scores(outs, len(candidates)))
         self._retrain([c for c in candidates if c.stale])
         base = clone(search.estimator)
         tasks = [(c, k) for c in candidates for k in range(self.n_splits)]
@@ -269,7 +273,12 @@ class _Engine:
         if self.journal is not None:
             self.journal.record("advance", keys, outs=[clean_out(o) for o in outs])
         self._record(candidates, budget, outs, more)
-        return self._mean_scores(outs, len(candidates))
+        return self._progressed(self._mean_scores(outs, len(candidates)))
+
+    def _progressed(self, scores):
+        if self.progress is not None:
+            self.progress.update(len(scores), scores)
+        return scores
 
     def _retrain(self, candidates):
         """Rebuild the models a checkpoint replay skipped, in parallel."""
@@ -465,6 +474,9 @@ class BaseIncrementalSearchCV(BaseSearchCV):
             engine.journal = Journal(self.checkpoint, header)
         self.resource_ = resource.param or resource.kind
         self.max_resource_, self.min_resource_ = max_resource, min_resource
+        engine.progress = Progress(
+            self, self._n_evaluations(min_resource, max_resource)
+        )
         try:
             with engine.parallel:
                 self._run_schedule(engine, spaces, min_resource, max_resource, rng)
@@ -473,6 +485,8 @@ class BaseIncrementalSearchCV(BaseSearchCV):
             if any(out["fit_error"] is None for out in engine.out):
                 self.cv_results_ = engine.results()
             raise
+        finally:
+            engine.progress.close()
         results = engine.results()
 
         first = next(o["test_scores"] for o in engine.out if o["fit_error"] is None)

@@ -173,6 +173,9 @@ return_train_score
     def _resource_bounds(self, resource, y, splits):
         return self.step_size, self.n_steps * self.step_size
 
+    def _n_evaluations(self, min_resource, max_resource):
+        return self.population_size * self.n_steps
+
     def _mutable_names(self, spaces):
         searched = [name for space in spaces for name in space.names]
         prefix, final = _final_step(self.estimator)
