@@ -450,28 +450,33 @@ class Space:
         return f"Space({{{inner}}})"
 
 
-def check_search_spaces(search_spaces):
+def check_search_spaces(search_spaces, param_name="search_spaces"):
     """Parse any accepted dialect into a list of :class:`Space` (subspaces).
 
     Parameters
     ----------
     search_spaces : dict, Space or list of those
         A single space or a list of subspaces (a conditional space).
+    param_name : str, default="search_spaces"
+        The caller's name for it, put in front of error messages.
 
     Returns
     -------
     spaces : list of Space
     """
-    if isinstance(search_spaces, (Mapping, Space)):
-        search_spaces = [search_spaces]
-    if isinstance(search_spaces, (str, bytes)) or not hasattr(
-        search_spaces, "__iter__"
-    ):
-        raise TypeError(
-            "A search space must be a dict or a list of dicts; got "
-            f"{type(search_spaces).__name__}."
-        )
-    spaces = [s if isinstance(s, Space) else Space(s) for s in search_spaces]
-    if not spaces:
-        raise ValueError("The list of search spaces is empty.")
+    try:
+        if isinstance(search_spaces, (Mapping, Space)):
+            search_spaces = [search_spaces]
+        if isinstance(search_spaces, (str, bytes)) or not hasattr(
+            search_spaces, "__iter__"
+        ):
+            raise TypeError(
+                "A search space must be a dict or a list of dicts; got "
+                f"{type(search_spaces).__name__}."
+            )
+        spaces = [s if isinstance(s, Space) else Space(s) for s in search_spaces]
+        if not spaces:
+            raise ValueError("The list of search spaces is empty.")
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"The '{param_name}' parameter is invalid: {exc}") from exc
     return spaces

@@ -228,8 +228,8 @@ class BayesSearchCV(BaseSearchCV):
         """
         # _run_search needs the data only to fingerprint a checkpoint.
         self._fit_data = (X, y, params)
-        self._progress = Progress(self, self.n_iter)
-        verbose = self.verbose
+        self._progress = None  # made in _run_search, once the parameters are valid
+        self._verbose = verbose = self.verbose
         if verbose == 1:
             # The progress bar replaces BaseSearchCV's line per batch.
             self.verbose = 0
@@ -237,18 +237,20 @@ class BayesSearchCV(BaseSearchCV):
             return super().fit(X, y, **params)
         finally:
             self.verbose = verbose
-            self._progress.close()
+            if self._progress is not None:
+                self._progress.close()
             for name in (
                 "_fit_data",
                 "_inserted",
                 "_format_args",
                 "_template",
                 "_progress",
+                "_verbose",
             ):
                 self.__dict__.pop(name, None)
 
     def _run_search(self, evaluate_candidates):
-        spaces = check_search_spaces(self.search_spaces)
+        spaces = check_search_spaces(self.search_spaces, "search_spaces")
         check_param_names(self.estimator, spaces)
         callbacks = self.callbacks
         if callbacks is None:
@@ -269,6 +271,7 @@ class BayesSearchCV(BaseSearchCV):
         )
         cv = _FrozenCV(self.cv, self.estimator)
         journal = self._open_journal(cv, spaces)
+        self._progress = Progress(self, self.n_iter, self._verbose)
         # Batches that did not go through evaluate_candidates, spliced into
         # cv_results_ in order: (candidates evaluated before, params, outs or
         # None if every fit failed, more_results).

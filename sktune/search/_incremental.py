@@ -454,7 +454,7 @@ class BaseIncrementalSearchCV(BaseSearchCV):
         params = _check_method_params(X, params=params)
         routed = self._get_routed_params_for_fit(params)
 
-        spaces = check_search_spaces(self.param_distributions)
+        spaces = check_search_spaces(self.param_distributions, "param_distributions")
         check_param_names(self.estimator, spaces)
         searched = {name for space in spaces for name in space.names}
         resource = resolve_resource(self.estimator, self.resource, searched)
@@ -475,7 +475,7 @@ class BaseIncrementalSearchCV(BaseSearchCV):
         self.resource_ = resource.param or resource.kind
         self.max_resource_, self.min_resource_ = max_resource, min_resource
         engine.progress = Progress(
-            self, self._n_evaluations(min_resource, max_resource)
+            self, self._n_evaluations(min_resource, max_resource), self.verbose
         )
         try:
             with engine.parallel:

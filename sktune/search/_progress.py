@@ -12,10 +12,10 @@ import numpy as np
 
 
 class Progress:
-    def __init__(self, search, total):
+    def __init__(self, search, total, verbose):
         self.name = type(search).__name__
         self.total = int(total)
-        self.enabled = (search.verbose or 0) >= 1
+        self.enabled = (verbose or 0) >= 1
         self.done = 0
         self.best = -np.inf
         self.start = time.perf_counter()
