@@ -9,7 +9,13 @@ from sklearn.exceptions import FitFailedWarning
 from sklearn.utils import check_random_state
 
 from sktune.optimize import Optimizer
-from sktune.search._common import _FrozenCV, check_param_names, score_key
+from sktune.search._common import (
+    _FrozenCV,
+    check_param_names,
+    finite_or_error_score,
+    release_cuda,
+    score_key,
+)
 from sktune.search._journal import (
     Journal,
     clean_out,
@@ -325,6 +331,7 @@ class BayesSearchCV(BaseSearchCV):
                             keys,
                             outs=None if outs is None else [clean_out(o) for o in outs],
                         )
+                release_cuda()  # the batch's nets are gone
                 self.optimizer_.tell(params, scores)
                 self._progress.update(len(params), scores)
                 n_done += len(params)
@@ -418,6 +425,7 @@ class BayesSearchCV(BaseSearchCV):
     def _format_results(self, candidate_params, n_splits, out, more_results=None):
         if out and getattr(self, "_template", None) is None:
             self._template = out[0]  # the shape of a failed fit's record
+        self._replace_non_finite(out)
         self._format_args = (candidate_params, n_splits, out, more_results)
         if getattr(self, "_inserted", None):
             candidate_params, out, more_results = self._splice(
@@ -429,6 +437,24 @@ class BayesSearchCV(BaseSearchCV):
             warnings.filterwarnings("ignore", "One or more of the", UserWarning)
             return super()._format_results(
                 candidate_params, n_splits, out, more_results
+            )
+
+    def _replace_non_finite(self, out):
+        """Record NaN or infinite scores (a diverged model) with error_score."""
+        replaced = 0
+        for record in out:
+            for key in ("test_scores", "train_scores"):
+                if key in record:
+                    record[key], changed = finite_or_error_score(
+                        record[key], self.error_score
+                    )
+                    replaced += changed and key == "test_scores"
+        if replaced:
+            warnings.warn(
+                f"{replaced} evaluations scored NaN or infinity (a diverged model?); "
+                f"their scores are set to error_score={self.error_score!r}.",
+                UserWarning,
+                stacklevel=3,
             )
 
     def _splice(self, candidate_params, n_splits, out, more_results):

@@ -1,5 +1,9 @@
 """Pieces shared by the search estimators."""
 
+import gc
+import sys
+
+import numpy as np
 from sklearn.base import is_classifier
 from sklearn.model_selection import check_cv
 
@@ -87,3 +91,28 @@ def score_key(results, refit):
     if "mean_test_score" in results:
         return "mean_test_score"
     return next(k for k in results if k.startswith("mean_test_"))
+
+
+def finite_or_error_score(scores, error_score):
+    """``(scores, replaced)``: NaN or infinite scores become ``error_score``.
+
+    A diverged model (a net whose loss blew up, a regressor predicting inf)
+    often scores NaN or inf without raising; the search records it like a
+    failed fit, with the user's ``error_score`` (only when that is a number).
+    """
+    if isinstance(error_score, str) or not np.isfinite(error_score):
+        return scores, False
+    if isinstance(scores, dict):
+        fixed = {k: finite_or_error_score(v, error_score)[0] for k, v in scores.items()}
+        return fixed, fixed != scores
+    if scores is not None and not np.isfinite(scores):
+        return error_score, True
+    return scores, False
+
+
+def release_cuda():
+    """Return cached CUDA memory of finished, dropped or failed nets."""
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.cuda.is_available() and torch.cuda.is_initialized():
+        gc.collect()
+        torch.cuda.empty_cache()

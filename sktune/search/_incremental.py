@@ -9,7 +9,6 @@ look exactly like scikit-learn's. Subclasses write only their schedule, in
 ``_run_schedule(engine, spaces, min_resource, max_resource, random_state)``.
 """
 
-import gc
 import os
 import sys
 import time
@@ -25,7 +24,11 @@ from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state, indexable
 
-from sktune.search._common import check_param_names
+from sktune.search._common import (
+    check_param_names,
+    finite_or_error_score,
+    release_cuda,
+)
 from sktune.search._journal import (
     Journal,
     clean_out,
@@ -60,14 +63,6 @@ class _Candidate:
         self.seed = seed
         self.trail = []
         self.stale = False
-
-
-def _release_cuda():
-    """Return cached CUDA memory of dropped or failed nets to the device."""
-    torch = sys.modules.get("torch")
-    if torch is not None and torch.cuda.is_available() and torch.cuda.is_initialized():
-        gc.collect()
-        torch.cuda.empty_cache()
 
 
 def _task_seed(seed, fold, budget):
@@ -127,7 +122,7 @@ def _advance_and_score(
             raise
         model = None
         out["fit_error"] = traceback.format_exc()
-        _release_cuda()  # a CUDA out-of-memory error leaves cached blocks
+        release_cuda()  # a CUDA out-of-memory error leaves cached blocks
     out["fit_time"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -137,12 +132,16 @@ def _advance_and_score(
             out["train_scores"] = error_score
     else:
         test_params = _check_method_params(X, params=score_params, indices=test)
-        out["test_scores"] = _score(model, X, y, test, scorer, test_params, error_score)
+        scores = _score(model, X, y, test, scorer, test_params, error_score)
+        out["test_scores"], out["non_finite"] = finite_or_error_score(
+            scores, error_score
+        )
         if return_train_score:
             train_params = _check_method_params(X, params=score_params, indices=train)
-            out["train_scores"] = _score(
-                model, X, y, train, scorer, train_params, error_score
-            )
+            out["train_scores"] = finite_or_error_score(
+                _score(model, X, y, train, scorer, train_params, error_score),
+                error_score,
+            )[0]
     out["score_time"] = time.perf_counter() - start
     return model, out
 
@@ -348,7 +347,7 @@ class _Engine:
         """Forget the live models of eliminated candidates."""
         for c in candidates:
             c.models = [None] * self.n_splits
-        _release_cuda()
+        release_cuda()
 
     def results(self):
         """``cv_results_`` in scikit-learn's format."""
@@ -368,6 +367,15 @@ class _Engine:
                 for key in ("test_scores", "train_scores"):
                     if key in out and not isinstance(out[key], dict):
                         out[key] = dict.fromkeys(names, out[key])
+        n_non_finite = sum(bool(out.pop("non_finite", False)) for out in outs)
+        if n_non_finite:
+            warnings.warn(
+                f"{n_non_finite} evaluations scored NaN or infinity (a diverged "
+                f"model?); their scores are set to error_score="
+                f"{self.search.error_score!r}.",
+                UserWarning,
+                stacklevel=3,
+            )
         n_failed = sum(out["fit_error"] is not None for out in outs)
         if n_failed == len(outs):
             raise ValueError(
