@@ -346,3 +346,19 @@ def test_sigint_leaves_the_finished_results(kind, tmp_path):
     n_rows = int(stdout.split()[1])
     recorded = sum(len(unit["outs"]) for unit in units(path)) // 3
     assert n_rows == recorded >= 2
+
+
+def test_a_seeded_random_state_object_resumes_an_advanced_one_is_refused(
+    data, tmp_path
+):
+    X, y = data
+    path = str(tmp_path / "search.jsonl")
+    make_search("bayes", checkpoint=path).set_params(
+        random_state=np.random.RandomState(0)
+    ).fit(X, y)
+    again = make_search("bayes", checkpoint=path).set_params(
+        random_state=np.random.RandomState(0)
+    )
+    again.fit(X, y)  # same state: accepted, replayed
+    with pytest.raises(ValueError, match="different settings"):
+        again.fit(X, y)  # the first fit advanced this RandomState

@@ -68,6 +68,10 @@ def _canonical(value):
         return (type(value).__name__, tuple(_canonical(v) for v in value))
     if isinstance(value, np.ndarray):
         return ("array", joblib.hash(value))
+    if isinstance(value, np.random.RandomState):
+        # Its state, not its address: a fresh RandomState(0) resumes, one that
+        # an earlier fit advanced does not.
+        return ("RandomState", joblib.hash(value.get_state()))
     if isinstance(value, type) or callable(value):
         return (
             "callable",
