@@ -41,9 +41,29 @@ class NestedComparison:
         self.bayesian = bayesian
 
     @property
+    def statistic(self):
+        """The corrected t statistic."""
+        return self.ttest.statistic
+
+    @property
     def pvalue(self):
         """The corrected t-test's p-value."""
         return self.ttest.pvalue
+
+    @property
+    def p_a_better(self):
+        """Posterior probability that the first result's model is better."""
+        return self.bayesian.p_a_better
+
+    @property
+    def p_rope(self):
+        """Posterior probability that both are practically equivalent."""
+        return self.bayesian.p_rope
+
+    @property
+    def p_b_better(self):
+        """Posterior probability that the second result's model is better."""
+        return self.bayesian.p_b_better
 
     def __repr__(self):
         return (

@@ -96,6 +96,10 @@ def test_compare_two_model_families_on_the_same_folds(wine, svm_result):
     )
     assert comparison.ttest == expected
     assert comparison.pvalue == expected.pvalue
+    assert comparison.statistic == expected.statistic
+    assert comparison.p_a_better == comparison.bayesian.p_a_better
+    total = comparison.p_a_better + comparison.p_rope + comparison.p_b_better
+    assert total == pytest.approx(1.0)
     bayes = bayesian_correlated_ttest(
         svm_result.outer_scores_,
         forest_result.outer_scores_,
