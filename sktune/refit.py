@@ -10,17 +10,16 @@ For Hyperband and PBT (and scikit-learn's halving searches) only the
 evaluations at the largest budget are considered.
 """
 
-import numbers
-
 import numpy as np
 
 from sktune._comparisons import (
     comparable_rows,
-    metric_names,
+    pick_metric,
     resolve_sizes,
     simplest,
     split_scores,
 )
+from sktune.stats import _check_alpha, _check_sizes, corrected_ttest
 
 __all__ = ["not_significantly_worse", "one_standard_error"]
 
@@ -49,20 +48,7 @@ class _Rule:
         self.scoring = scoring
 
     def _metric(self, results):
-        names = metric_names(results)
-        if self.scoring is not None:
-            if self.scoring not in names:
-                raise ValueError(
-                    f"The 'scoring' parameter {self.scoring!r} is not a metric of "
-                    f"the search; expected one of {names!r}."
-                )
-            return self.scoring
-        if len(names) == 1:
-            return names[0]
-        raise ValueError(
-            f"{self._name}: the search has several metrics {names!r}; "
-            "pass scoring= to say which one."
-        )
+        return pick_metric(results, self.scoring)
 
     def _values(self, results):
         key = f"param_{self.param}"
@@ -120,18 +106,9 @@ class _NotSignificantlyWorse(_Rule):
 
     def __init__(self, param, prefer, alpha, scoring, n_train, n_test):
         super().__init__(param, prefer, scoring)
-        if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
-            raise TypeError(
-                f"The 'alpha' parameter must be a number in (0, 1); got {alpha!r}."
-            )
-        if not 0 < alpha < 1:
-            raise ValueError(
-                f"The 'alpha' parameter must be a number in (0, 1); got {alpha!r}."
-            )
+        _check_alpha(alpha)
         resolve_sizes(n_train, n_test, "k-fold", 2, "not_significantly_worse")
         if n_train is not None:
-            from sktune.stats import _check_sizes
-
             _check_sizes(n_train, n_test)
         self.alpha = alpha
         self.n_train = n_train
@@ -147,8 +124,6 @@ class _NotSignificantlyWorse(_Rule):
         }
 
     def _eligible(self, results, metric, rows, best):
-        from sktune.stats import corrected_ttest
-
         scores = split_scores(results, metric)
         n_train, n_test = resolve_sizes(
             self.n_train,
