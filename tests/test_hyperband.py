@@ -1,6 +1,7 @@
 """HyperbandSearchCV and its continuation engine, on real estimators."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -74,7 +75,7 @@ def test_hyperband_brackets_reject_bad_budgets(args, match):
         (GradientBoostingClassifier(), "auto", "warm_start", "n_estimators"),
         (HistGradientBoostingClassifier(), "auto", "warm_start", "max_iter"),
         (SGDClassifier(), "auto", "partial_fit", "max_iter"),
-        (MLPClassifier(), "auto", "partial_fit", "max_iter"),
+        (MLPClassifier(), "auto", "warm_start_increment", "max_iter"),
         (LogisticRegression(), "auto", "warm_start_increment", "max_iter"),
         (SVC(), "auto", "n_samples", None),
         (GaussianNB(), "auto", "n_samples", None),
@@ -143,6 +144,24 @@ def test_advance_pass_based_in_a_pipeline_fits_the_head_once(iris):
     pipe = advance(pipe, resource, X[::-1], y, np.arange(150), {}, 1, 3, np.unique(y))
     np.testing.assert_array_equal(pipe[0].mean_, scaler_mean)
     assert pipe[-1].t_ == 3 * 150  # samples seen: three passes
+
+
+def test_advance_mlp_by_warm_started_increments(iris):
+    X, y = iris
+    rows = np.arange(150)
+    model = MLPClassifier(
+        learning_rate_init=1e-3, n_iter_no_change=1000, random_state=0
+    )
+    resource = Resource("warm_start_increment", "max_iter")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = advance(model, resource, X, y, rows, {}, 0, 2, np.unique(y))
+        # A learning rate changed between rungs (PBT's explore) takes effect;
+        # partial_fit would keep the first optimiser's.
+        model.set_params(learning_rate_init=0.05)
+        model = advance(model, resource, X, y, rows, {}, 2, 5, np.unique(y))
+    assert model.t_ == 5 * 150  # five epochs in total
+    assert model._optimizer.learning_rate_init == 0.05
 
 
 def test_advance_n_samples_fits_on_the_given_rows_only(iris):
@@ -235,7 +254,7 @@ def test_hyperband_search_in_a_pipeline_with_gradient_boosting(cancer):
     assert search.best_score_ > 0.9
 
 
-def test_hyperband_search_partial_fit_mlp(iris):
+def test_hyperband_search_warm_started_mlp(iris):
     X, y = iris
     search = HyperbandSearchCV(
         MLPClassifier(max_iter=9, random_state=0),
