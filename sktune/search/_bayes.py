@@ -13,6 +13,7 @@ from sktune.search._common import (
     _FrozenCV,
     check_param_names,
     finite_or_error_score,
+    mean_test_scores,
     release_cuda,
     score_key,
 )
@@ -299,7 +300,7 @@ class BayesSearchCV(BaseSearchCV):
                     self._inserted.append((n_evaluated, params, outs, more))
                     if outs is not None and self._template is None:
                         self._template = outs[0]
-                    scores = self._mean_scores(outs, len(params))
+                    scores = mean_test_scores(outs, len(params), self.refit)
                     results = self._current_results()
                 else:
                     try:
@@ -393,24 +394,6 @@ class BayesSearchCV(BaseSearchCV):
                 del self._inserted[i]
                 return evaluate_candidates(params, cv=cv, more_results=more)
         return None
-
-    def _mean_scores(self, outs, n_candidates):
-        """Mean test score of each candidate of a replayed batch."""
-        if outs is None:
-            return np.full(n_candidates, np.nan)
-        values = []
-        for out in outs:
-            score = out["test_scores"]
-            if isinstance(score, dict):
-                names = list(score)
-                refit = self.refit
-                score = score[
-                    refit if isinstance(refit, str) and refit in score else names[0]
-                ]
-            values.append(np.nan if score is None else score)
-        values = np.asarray(values, dtype=float).reshape(n_candidates, -1)
-        with np.errstate(invalid="ignore"):
-            return values.mean(axis=1)
 
     def _current_results(self):
         """``cv_results_`` of everything finished so far, or None."""

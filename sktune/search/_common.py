@@ -116,3 +116,30 @@ def release_cuda():
     if torch is not None and torch.cuda.is_available() and torch.cuda.is_initialized():
         gc.collect()
         torch.cuda.empty_cache()
+
+
+def mean_test_scores(outs, n_candidates, refit):
+    """Mean test score of each candidate from its per-fold records.
+
+    ``outs`` are ``_fit_and_score``-style records, fold by fold within each
+    candidate (None: every fit of the batch failed). The metric is the one
+    named by ``refit`` when the scores are a dict, else the first.
+    """
+    if outs is None:
+        return np.full(n_candidates, np.nan)
+    names = next(
+        (list(o["test_scores"]) for o in outs if isinstance(o["test_scores"], dict)),
+        None,
+    )
+    key = None
+    if names is not None:
+        key = refit if isinstance(refit, str) and refit in names else names[0]
+    values = []
+    for out in outs:
+        value = out["test_scores"]
+        if isinstance(value, dict):
+            value = value.get(key, np.nan)
+        values.append(np.nan if value is None else value)
+    values = np.asarray(values, dtype=float).reshape(n_candidates, -1)
+    with np.errstate(invalid="ignore"):
+        return values.mean(axis=1)

@@ -208,22 +208,20 @@ n_splits_, multimetric_
             )
         return int(min_resource), int(max_resource)
 
-    def _n_evaluations(self, min_resource, max_resource):
-        brackets = hyperband_brackets(
+    def _brackets(self, min_resource, max_resource):
+        return hyperband_brackets(
             min_resource,
             max_resource,
             self.factor,
             None if self.n_brackets == "auto" else self.n_brackets,
         )
+
+    def _n_evaluations(self, min_resource, max_resource):
+        brackets = self._brackets(min_resource, max_resource)
         return sum(sum(bracket.n_candidates) for bracket in brackets)
 
     def _run_schedule(self, engine, spaces, min_resource, max_resource, rng):
-        brackets = hyperband_brackets(
-            min_resource,
-            max_resource,
-            self.factor,
-            None if self.n_brackets == "auto" else self.n_brackets,
-        )
+        brackets = self._brackets(min_resource, max_resource)
         self.brackets_, self.n_resources_, self.n_candidates_ = [], [], []
         for bracket in brackets:
             params = self._sample(spaces, bracket.n_candidates[0], engine, rng)

@@ -27,6 +27,7 @@ from sklearn.utils import check_random_state, indexable
 from sktune.search._common import (
     check_param_names,
     finite_or_error_score,
+    mean_test_scores,
     release_cuda,
 )
 from sktune.search._journal import (
@@ -147,10 +148,10 @@ def _advance_and_score(
 
 
 def _retrain(model, trail, fold, resource, X, y, rows_at, fit_params, classes):
-    # rows_at: the fold's training rows at each budget of the trail
     """Rebuild one fold's model along its trail, as the first run built it.
 
-    Each segment is trained with the seed it had then, and only the
+    ``rows_at`` maps each budget of the trail to the fold's training rows
+    at that budget. Each segment is trained with the seed it had then, and only the
     parameters that changed between segments are set (setting a skorch
     ``module__*`` parameter, even to its value, re-initialises the net).
     """
@@ -323,25 +324,7 @@ class _Engine:
         self.out.extend(outs)
 
     def _mean_scores(self, outs, n_candidates):
-        key = self._rank_key(outs)
-        scores = []
-        for out in outs:
-            value = out["test_scores"]
-            if isinstance(value, dict):
-                value = value.get(key, np.nan)
-            scores.append(value)
-        scores = np.array(scores, dtype=float).reshape(n_candidates, self.n_splits)
-        with np.errstate(invalid="ignore"):
-            return scores.mean(axis=1)
-
-    def _rank_key(self, outs):
-        """The metric a schedule ranks by (the ``refit`` one, or the first)."""
-        for out in outs:
-            if isinstance(out["test_scores"], dict):
-                names = list(out["test_scores"])
-                refit = self.search.refit
-                return refit if isinstance(refit, str) and refit in names else names[0]
-        return "score"
+        return mean_test_scores(outs, n_candidates, self.search.refit)
 
     def drop(self, candidates):
         """Forget the live models of eliminated candidates."""

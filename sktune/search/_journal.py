@@ -213,14 +213,8 @@ class Journal:
         return entry
 
     def record(self, kind, keys, **content):
-        """Append one finished unit."""
+        """Append one finished unit (after the recorded ones ran out)."""
         self._append({"kind": kind, "keys": keys, **content})
-        self.position += 1
-        self.entries.append(None)  # keep position and entries aligned
-
-    @property
-    def exhausted(self):
-        return self.position >= len(self.entries)
 
 
 def clean_out(out):
