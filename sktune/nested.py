@@ -102,6 +102,22 @@ class NestedCVResult:
         With ``return_estimators=True``.
     scoring_ : str
         What ``outer_scores_`` measure.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.model_selection import GridSearchCV
+    >>> from sklearn.neighbors import KNeighborsClassifier
+    >>> from sklearn.svm import SVC
+    >>> from sktune import nested_cross_validate
+    >>> X, y = load_iris(return_X_y=True)
+    >>> svm = nested_cross_validate(GridSearchCV(SVC(), {"C": [0.1, 1]}, cv=3), X, y)
+    >>> knn = nested_cross_validate(
+    ...     GridSearchCV(KNeighborsClassifier(), {"n_neighbors": [3, 9]}, cv=3), X, y
+    ... )
+    >>> comparison = svm.compare(knn)
+    >>> 0.0 <= comparison.pvalue <= 1.0
+    True
     """
 
     def __init__(self, **attributes):
