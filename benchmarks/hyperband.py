@@ -8,6 +8,8 @@ MLPClassifier on digits (alpha, learning_rate_init, hidden units, batch size;
 - ``sktune-sh``: HyperbandSearchCV with one bracket on that very schedule,
   continuing the survivors' models (``partial_fit`` passes);
 - ``sktune-hb``: full Hyperband (5 brackets) from 1 to 81 epochs;
+- ``sktune-bohb``: the same with ``sampler="bayes"`` (BOHB-style: each
+  bracket after the first draws its configurations from the GP optimiser);
 - ``random``: RandomizedSearchCV, 24 configurations at the full 81 epochs.
 
 Reports held-out accuracy of the refitted best model, CPU seconds of the
@@ -47,7 +49,7 @@ from sklearn.neural_network import MLPClassifier  # noqa: E402
 
 from sktune import HyperbandSearchCV, Integer, Real  # noqa: E402
 
-METHODS = ("halving", "sktune-sh", "sktune-hb", "random")
+METHODS = ("halving", "sktune-sh", "sktune-hb", "sktune-bohb", "random")
 R = 81  # the largest budget in epochs; 27 for the skorch twin (--model skorch)
 RESOURCE = "max_iter"
 
@@ -149,6 +151,7 @@ def make(method, seed):
         min_resource=1,
         factor=3,
         n_brackets=1 if method == "sktune-sh" else "auto",
+        sampler="bayes" if method == "sktune-bohb" else "random",
         cv=cv,
         random_state=seed,
     )

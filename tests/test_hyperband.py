@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.datasets import load_digits
 from sklearn.ensemble import (
     GradientBoostingClassifier,
@@ -403,6 +403,47 @@ def test_hyperband_search_bayes_sampler_uses_earlier_rungs(iris):
     ).fit(X, y)
     assert len(search.brackets_) == 4
     assert search.best_score_ > 0.8
+
+
+class Bowl(BaseEstimator):
+    """Scores ``-(x - 0.7) ** 2`` whatever the data and the budget."""
+
+    def __init__(self, x=0.0, steps=1):
+        self.x = x
+        self.steps = steps
+
+    def fit(self, X, y=None):
+        self.fitted_ = True
+        return self
+
+    def score(self, X, y=None):
+        return -((self.x - 0.7) ** 2)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_hyperband_search_bayes_sampler_proposes_near_the_optimum(iris, seed):
+    # After the first bracket, two thirds of each bracket's draws come from
+    # the GP fitted to the scores so far, near x = 0.7; the prior (and the
+    # remaining third) spreads them over [-5, 5].
+    def later_distances(sampler):
+        search = HyperbandSearchCV(
+            Bowl(),
+            {"x": Real(-5.0, 5.0)},
+            resource="steps",
+            max_resource=27,
+            min_resource=1,
+            sampler=sampler,
+            cv=3,
+            random_state=seed,
+        ).fit(*iris)
+        results = search.cv_results_
+        later = (results["bracket"] < 3) & (results["rung"] == 0)
+        return np.abs(results["param_x"].data[later].astype(float) - 0.7)
+
+    assert np.median(later_distances("random")) > 1.0
+    bayes = later_distances("bayes")
+    assert np.median(bayes) < 0.25
+    assert np.mean(bayes > 1.0) > 0.1  # the prior's third still explores
 
 
 def test_hyperband_search_slices_sample_weight_per_fold(iris):

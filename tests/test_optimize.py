@@ -307,3 +307,70 @@ def test_optimizer_ask_without_n_returns_one_point_and_with_n_a_list():
     assert isinstance(batch, list) and len(batch) == 1
     opt.tell(point, 0.5).tell(batch, [0.1])
     assert len(opt.points) == 2
+
+
+def test_gp_joint_draws_have_the_posterior_mean_and_covariance(gp):
+    model, rng = gp
+    Xq = rng.uniform(size=(4, 3))
+    draws = model.sample(Xq, 40000, np.random.RandomState(0))
+    mean, var = model.predict(Xq)
+    np.testing.assert_allclose(draws.mean(axis=1), mean, atol=0.02)
+    np.testing.assert_allclose(draws.var(axis=1), var, rtol=0.05, atol=1e-3)
+    # Joint, not independent: two nearly equal inputs draw nearly equal values.
+    twins = model.sample(np.vstack([Xq[0], Xq[0] + 1e-4]), 200, rng)
+    assert np.max(np.abs(twins[0] - twins[1])) < 0.01
+
+
+def test_optimizer_sample_gathers_near_the_best_and_spreads_when_unsure():
+    space = {"x": Real(-5.0, 5.0)}
+    xs = np.linspace(-5, 5, 11)
+    opt = Optimizer(space, random_state=0)
+    opt.tell([{"x": x} for x in xs], [-((x - 0.7) ** 2) for x in xs])
+    points = opt.sample(12)
+    assert len(points) == 12
+    assert len({p["x"] for p in points}) == 12
+    assert np.median([abs(p["x"] - 0.7) for p in points]) < 0.3
+    # Two flat observations: the posterior knows little, the draws spread out.
+    unsure = Optimizer(space, random_state=0)
+    unsure.tell([{"x": -1.0}, {"x": 1.0}], [0.0, 0.0])
+    spread = [p["x"] for p in unsure.sample(12)]
+    assert np.ptp(spread) > 5.0
+
+
+def test_optimizer_sample_is_reproducible_and_covers_conditional_spaces():
+    spaces = [
+        {"kind": Categorical(["a"]), "x": Real(0.0, 1.0)},
+        {"kind": Categorical(["b"]), "n": Integer(1, 4)},
+    ]
+
+    def draw():
+        opt = Optimizer(spaces, random_state=3)
+        opt.tell(
+            [{"kind": "a", "x": 0.2}, {"kind": "a", "x": 0.8}, {"kind": "b", "n": 2}],
+            [0.1, 0.5, np.nan],
+        )
+        return opt, opt.sample(6)
+
+    opt, points = draw()
+    assert points == draw()[1]
+    assert all(any(p in space for space in opt.spaces) for p in points)
+    # The finite subspace {b} x {1..4} has three unseen points: never a repeat.
+    b_points = [p["n"] for p in points if p["kind"] == "b"]
+    assert 2 not in b_points and len(b_points) == len(set(b_points))
+
+
+@pytest.mark.parametrize("n_points", [0, -1, 2.5, True, "3"])
+def test_optimizer_sample_bad_n_points_names_the_parameter(n_points):
+    opt = Optimizer({"x": Real(0.0, 1.0)})
+    opt.tell({"x": 0.5}, 1.0)
+    with pytest.raises(ValueError, match="n_points"):
+        opt.sample(n_points)
+
+
+def test_optimizer_sample_needs_a_finite_score():
+    opt = Optimizer({"x": Real(0.0, 1.0)})
+    with pytest.raises(ValueError, match="finite score"):
+        opt.sample(3)
+    opt.tell({"x": 0.5}, np.nan)
+    with pytest.raises(ValueError, match="finite score"):
+        opt.sample(3)

@@ -185,6 +185,28 @@ class GaussianProcess:
         self.alpha_ = cho_solve((self.L_, True), np.asarray(y, dtype=float))
         return self
 
+    def sample(self, Xq, n_samples, random_state):
+        """Joint draws of the latent function at ``Xq`` from the posterior.
+
+        Returns an array of shape ``(m, n_samples)``.
+        """
+        Xq = np.atleast_2d(np.asarray(Xq, dtype=float))
+        k, _ = _matern52(self._scaled_sqdist(Xq).sum(-1))
+        Ks = self.signal_var_ * k
+        V = solve_triangular(self.L_, Ks.T, lower=True, check_finite=False)
+        diff = (Xq[:, None, :] - Xq[None, :, :]) / self.lengthscale_
+        kq, _ = _matern52((diff**2).sum(-1))
+        cov = self.signal_var_ * kq - V.T @ V
+        jitter = 1e-8 * self.signal_var_
+        while True:
+            try:
+                L = cholesky(cov + jitter * np.eye(len(cov)), lower=True)
+                break
+            except LinAlgError:  # near-duplicate query points
+                jitter *= 10.0
+        z = random_state.normal(size=(len(Xq), n_samples))
+        return (Ks @ self.alpha_)[:, None] + L @ z
+
     def _scaled_sqdist(self, Xq):
         return ((Xq[:, None, :] - self.X_[None, :, :]) / self.lengthscale_) ** 2
 

@@ -329,6 +329,70 @@ class Optimizer:
                 self._hedge_gains[i] += self._gps[s].predict(z[None, :])[0][0]
         self._hedge_proposals = []
 
+    def sample(self, n_points, n_pool=1000):
+        """Draw ``n_points`` distinct points where the best point may lie.
+
+        Thompson sampling: each point maximises one joint draw of the
+        surrogate's posterior over a pool of ``n_pool`` points drawn from
+        the space's priors. Points gather where the surrogate is confident of
+        high scores and spread where it is unsure, with no batch heuristic;
+        :class:`~sktune.HyperbandSearchCV` uses it to fill a bracket
+        (``sampler="bayes"``). Nothing is recorded as pending.
+
+        Parameters
+        ----------
+        n_points : int
+            How many points to draw.
+        n_pool : int, default=1000
+            Size of the candidate pool, split over the subspaces that have
+            scores.
+
+        Returns
+        -------
+        points : list of dict
+            Fewer than ``n_points`` only if the pool runs out of new points.
+
+        Examples
+        --------
+        >>> from sktune import Real
+        >>> from sktune.optimize import Optimizer
+        >>> opt = Optimizer({"x": Real(-2.0, 2.0)}, random_state=0)
+        >>> xs = [-2.0, -1.0, 0.0, 1.0, 2.0, -0.5, 0.5]
+        >>> _ = opt.tell([{"x": x} for x in xs], [-(x - 0.5) ** 2 for x in xs])
+        >>> points = opt.sample(5)
+        >>> all(abs(p["x"] - 0.5) < 0.5 for p in points)
+        True
+        """
+        if (
+            not isinstance(n_points, numbers.Integral)
+            or isinstance(n_points, bool)
+            or n_points < 1
+        ):
+            raise ValueError(f"'n_points' must be an int >= 1; got {n_points!r}.")
+        if not np.isfinite(self.scores).any():
+            raise ValueError("sample() needs at least one finite score told.")
+        y, _, _ = self._standardized_scores()
+        data = self._fit_surrogates(y, self.rng)
+        per_space = max(1, int(n_pool) // len(data))
+        pools, draws = [], []
+        for s in data:
+            points = self.spaces[s].rvs(per_space, self.rng)
+            Z = self.spaces[s].encode(points)
+            Z, first = np.unique(Z, axis=0, return_index=True)
+            new = [i for i, z in enumerate(Z) if self._is_new(s, z)]
+            pools += [(s, points[first[i]]) for i in new]
+            if new:
+                draws.append(self._gps[s].sample(Z[new], n_points, self.rng))
+        if not pools:
+            return []
+        draws = np.vstack(draws)  # (pool, n_points): one column per draw
+        chosen = []
+        for column in draws.T:
+            best = next((i for i in np.argsort(-column) if i not in chosen), None)
+            if best is not None:
+                chosen.append(best)
+        return [pools[i][1] for i in chosen]
+
     # ------------------------------------------------------------------ tell
     def tell(self, points, scores):
         """Record the scores of evaluated points (higher is better).

@@ -10,6 +10,9 @@ from sktune.schedules._hyperband import hyperband_brackets
 from sktune.search._incremental import BaseIncrementalSearchCV
 from sktune.utils._sklearn_compat import Interval, StrOptions
 
+# Scores at one budget needed before the GP models it (``sampler="bayes"``).
+_MIN_MODEL_POINTS = 10
+
 
 class HyperbandSearchCV(BaseIncrementalSearchCV):
     """Hyperband with cross-validation, continuing training between rungs.
@@ -251,17 +254,23 @@ n_splits_, multimetric_
             )
 
     def _sample(self, spaces, n, engine, rng):
-        """Draw ``n`` configurations, from the prior or from the GP optimiser."""
-        if self.sampler == "bayes":
-            points = self._bayes_points(spaces, n, engine, rng)
-            if points is not None:
-                return points
-        which = rng.randint(len(spaces), size=n)
-        return [spaces[s].rvs(1, rng)[0] for s in which]
+        """Draw ``n`` configurations, from the prior or from the GP optimiser.
+
+        With ``sampler="bayes"``, a third of them (rounded up) still come
+        from the prior, as in BOHB, so that a misleading model cannot stop
+        the search from exploring.
+        """
+        n_model = n - int(np.ceil(n / 3)) if self.sampler == "bayes" else 0
+        points = self._bayes_points(spaces, n_model, engine, rng) if n_model else None
+        points = [] if points is None else points
+        which = rng.randint(len(spaces), size=n - len(points))
+        return points + [spaces[s].rvs(1, rng)[0] for s in which]
 
     def _bayes_points(self, spaces, n, engine, rng):
-        # Model the largest budget that has enough finite scores (BOHB).
-        needed = max(space.n_columns for space in spaces) + 2
+        # Model the largest budget that has enough finite scores (BOHB), and
+        # "enough" is what BayesSearchCV's initial design asks for: a GP fitted
+        # to the handful of survivors of a late rung proposes the corners.
+        needed = max(_MIN_MODEL_POINTS, max(space.n_columns for space in spaces) + 2)
         by_budget = {}
         for params, budget, score in engine.history:
             if np.isfinite(score):
@@ -270,6 +279,6 @@ n_splits_, multimetric_
         if not usable:
             return None
         rows = by_budget[max(usable)]
-        optimizer = Optimizer(spaces, n_initial_points=1, random_state=rng)
+        optimizer = Optimizer(spaces, random_state=rng)
         optimizer.tell([p for p, _ in rows], [s for _, s in rows])
-        return optimizer.ask(n)
+        return optimizer.sample(n)
