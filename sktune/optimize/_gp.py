@@ -24,6 +24,7 @@ Ks : (m, n) kernel between query points and observations.
 import numpy as np
 from scipy.linalg import LinAlgError, cho_solve, cholesky, lapack, solve_triangular
 from scipy.optimize import minimize
+from scipy.spatial.distance import cdist
 
 _SQRT5 = np.sqrt(5.0)
 _LOG_2PI = np.log(2.0 * np.pi)
@@ -194,8 +195,8 @@ class GaussianProcess:
         k, _ = _matern52(self._scaled_sqdist(Xq).sum(-1))
         Ks = self.signal_var_ * k
         V = solve_triangular(self.L_, Ks.T, lower=True, check_finite=False)
-        diff = (Xq[:, None, :] - Xq[None, :, :]) / self.lengthscale_
-        kq, _ = _matern52((diff**2).sum(-1))
+        scaled = Xq / self.lengthscale_
+        kq, _ = _matern52(cdist(scaled, scaled, "sqeuclidean"))
         cov = self.signal_var_ * kq - V.T @ V
         jitter = 1e-8 * self.signal_var_
         while True:

@@ -56,9 +56,12 @@ class HyperbandSearchCV(BaseIncrementalSearchCV):
         ``"auto"`` runs all of them, 1 is plain successive halving from
         ``min_resource`` to ``max_resource``.
     sampler : {"random", "bayes"}, default="random"
-        How each bracket draws its configurations: from the prior, or from
-        the Gaussian-process optimiser trained on the scores at the largest
-        budget that has enough of them (as BOHB does).
+        How each bracket draws its configurations: from the prior, or, as
+        BOHB does, mostly from a model of the scores so far: once a budget
+        has at least 10 scores, two thirds of each later bracket are drawn by
+        Thompson sampling (:meth:`sktune.optimize.Optimizer.sample`) from a
+        Gaussian process fitted to the scores at the largest such budget,
+        and one third from the prior.
     scoring, n_jobs, refit, cv, verbose, random_state, error_score, \
 return_train_score
         As for :class:`~sktune.BayesSearchCV`. Evaluations run in parallel
