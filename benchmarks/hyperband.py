@@ -31,6 +31,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
 
@@ -195,6 +196,13 @@ def anytime(method, search, held_out_of):
     ]
 
 
+def _seed_torch(seed):
+    """Seed torch's global RNG, if torch is in use, for reproducible runs."""
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.manual_seed(seed)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--methods", nargs="+", default=list(METHODS))
@@ -230,6 +238,7 @@ def main():
         key = repr(sorted(params.items()))
         if key not in cache:
             model = MODELS[MODEL]()[0]
+            _seed_torch(0)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 model.set_params(**{**params, RESOURCE: R}).fit(X_train, y_train)
@@ -241,6 +250,7 @@ def main():
         runs = []
         for seed in range(args.seeds):
             search = make(method, seed)
+            _seed_torch(seed)  # RandomizedSearchCV's nets draw from torch's RNG
             start = time.process_time()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")

@@ -164,10 +164,18 @@ def test_hyperband_search_continues_a_skorch_net_on_cuda(digits):
 def test_hyperband_search_with_skorch_is_reproducible(digits):
     X, y = digits
     first = _hyperband().set_params(n_brackets=1, max_resource=3).fit(X, y)
-    again = _hyperband().set_params(n_brackets=1, max_resource=3).fit(X, y)
+    again = _hyperband().set_params(n_brackets=1, max_resource=3)
+    torch.manual_seed(12345)  # the global state must not matter
+    again.fit(X, y)
     np.testing.assert_array_equal(
         first.cv_results_["mean_test_score"], again.cv_results_["mean_test_score"]
     )
+    # The refitted net too: its weights follow random_state.
+    for a, b in zip(
+        first.best_estimator_.module_.parameters(),
+        again.best_estimator_.module_.parameters(),
+    ):
+        assert torch.equal(a, b)
 
 
 def _pbt(device="cpu", **kwargs):

@@ -497,9 +497,12 @@ class BaseIncrementalSearchCV(BaseSearchCV):
         self.cv_results_ = results
         if self.refit:
             start = time.perf_counter()
-            self.best_estimator_ = self._refit_best(
-                X, y, routed.estimator.fit, resource, classes
-            )
+            # torch's RNG too (a skorch net's init and shuffling), so that the
+            # refitted net, not only the search, follows random_state.
+            with _torch_seeded(rng.randint(2**31 - 1)):
+                self.best_estimator_ = self._refit_best(
+                    X, y, routed.estimator.fit, resource, classes
+                )
             self.refit_time_ = time.perf_counter() - start
             if hasattr(self.best_estimator_, "feature_names_in_"):
                 self.feature_names_in_ = self.best_estimator_.feature_names_in_
