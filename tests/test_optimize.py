@@ -359,12 +359,13 @@ def test_optimizer_sample_is_reproducible_and_covers_conditional_spaces():
     assert 2 not in b_points and len(b_points) == len(set(b_points))
 
 
-@pytest.mark.parametrize("n_points", [0, -1, 2.5, True, "3"])
-def test_optimizer_sample_bad_n_points_names_the_parameter(n_points):
+@pytest.mark.parametrize("name", ["n_points", "n_pool"])
+@pytest.mark.parametrize("value", [0, -1, 2.5, True, "3"])
+def test_optimizer_sample_bad_sizes_name_the_parameter(name, value):
     opt = Optimizer({"x": Real(0.0, 1.0)})
     opt.tell({"x": 0.5}, 1.0)
-    with pytest.raises(ValueError, match="n_points"):
-        opt.sample(n_points)
+    with pytest.raises(ValueError, match=name):
+        opt.sample(**{"n_points": 2, name: value})
 
 
 def test_optimizer_sample_needs_a_finite_score():

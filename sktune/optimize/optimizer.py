@@ -369,11 +369,17 @@ class Optimizer:
             or n_points < 1
         ):
             raise ValueError(f"'n_points' must be an int >= 1; got {n_points!r}.")
+        if (
+            not isinstance(n_pool, numbers.Integral)
+            or isinstance(n_pool, bool)
+            or n_pool < 1
+        ):
+            raise ValueError(f"'n_pool' must be an int >= 1; got {n_pool!r}.")
         if not np.isfinite(self.scores).any():
             raise ValueError("sample() needs at least one finite score told.")
         y, _, _ = self._standardized_scores()
         data = self._fit_surrogates(y, self.rng)
-        per_space = max(1, int(n_pool) // len(data))
+        per_space = max(1, n_pool // len(data))
         pools, draws = [], []
         for s in data:
             points = self.spaces[s].rvs(per_space, self.rng)
