@@ -74,6 +74,16 @@ class _Prior:
         return -0.5 * np.sum(z**2), -z / self.std
 
 
+def _cholesky(K, jitter):
+    """Lower Cholesky factor of ``K + jitter * I``, growing the jitter tenfold
+    until it succeeds (duplicate points with a tiny noise term)."""
+    while True:
+        try:
+            return cholesky(K + jitter * np.eye(len(K)), lower=True)
+        except LinAlgError:
+            jitter *= 10.0
+
+
 def _sq_diffs(X):
     """Unscaled squared differences ``(X_i - X_j) ** 2``, shape (n, n, d)."""
     return (X[:, None, :] - X[None, :, :]) ** 2
@@ -176,13 +186,7 @@ class GaussianProcess:
         self.noise_var_ = np.exp(self.theta[d + 1])
         k, _ = _matern52(self._scaled_sqdist(self.X_).sum(-1))
         K = self.signal_var_ * k
-        jitter = self.noise_var_ + _JITTER
-        while True:
-            try:
-                self.L_ = cholesky(K + jitter * np.eye(len(K)), lower=True)
-                break
-            except LinAlgError:  # duplicates with a tiny noise term
-                jitter *= 10.0
+        self.L_ = _cholesky(K, self.noise_var_ + _JITTER)
         self.alpha_ = cho_solve((self.L_, True), np.asarray(y, dtype=float))
         return self
 
@@ -198,13 +202,7 @@ class GaussianProcess:
         scaled = Xq / self.lengthscale_
         kq, _ = _matern52(cdist(scaled, scaled, "sqeuclidean"))
         cov = self.signal_var_ * kq - V.T @ V
-        jitter = 1e-8 * self.signal_var_
-        while True:
-            try:
-                L = cholesky(cov + jitter * np.eye(len(cov)), lower=True)
-                break
-            except LinAlgError:  # near-duplicate query points
-                jitter *= 10.0
+        L = _cholesky(cov, 1e-8 * self.signal_var_)
         z = random_state.normal(size=(len(Xq), n_samples))
         return (Ks @ self.alpha_)[:, None] + L @ z
 

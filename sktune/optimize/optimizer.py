@@ -27,6 +27,11 @@ def _as_points(points, scores):
     return points, scores
 
 
+def _check_count(value, name):
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name!r} must be an int >= 1; got {value!r}.")
+
+
 def _dict_equal(a, b):
     if a is b:
         return True
@@ -215,12 +220,7 @@ class Optimizer:
         return [point for _, point in self._ask(n_points)]
 
     def _ask(self, n_points):
-        if (
-            not isinstance(n_points, numbers.Integral)
-            or isinstance(n_points, bool)
-            or n_points < 1
-        ):
-            raise ValueError(f"'n_points' must be an int >= 1; got {n_points!r}.")
+        _check_count(n_points, "n_points")
         asked = []
         for _ in range(n_points):
             s, point = self._next_point()
@@ -363,18 +363,8 @@ class Optimizer:
         >>> all(abs(p["x"] - 0.5) < 0.5 for p in points)
         True
         """
-        if (
-            not isinstance(n_points, numbers.Integral)
-            or isinstance(n_points, bool)
-            or n_points < 1
-        ):
-            raise ValueError(f"'n_points' must be an int >= 1; got {n_points!r}.")
-        if (
-            not isinstance(n_pool, numbers.Integral)
-            or isinstance(n_pool, bool)
-            or n_pool < 1
-        ):
-            raise ValueError(f"'n_pool' must be an int >= 1; got {n_pool!r}.")
+        _check_count(n_points, "n_points")
+        _check_count(n_pool, "n_pool")
         if not np.isfinite(self.scores).any():
             raise ValueError("sample() needs at least one finite score told.")
         y, _, _ = self._standardized_scores()
@@ -386,7 +376,7 @@ class Optimizer:
             Z = self.spaces[s].encode(points)
             Z, first = np.unique(Z, axis=0, return_index=True)
             new = [i for i, z in enumerate(Z) if self._is_new(s, z)]
-            pools += [(s, points[first[i]]) for i in new]
+            pools += [points[first[i]] for i in new]
             if new:
                 draws.append(self._gps[s].sample(Z[new], n_points, self.rng))
         if not pools:
@@ -397,7 +387,7 @@ class Optimizer:
             best = next((i for i in np.argsort(-column) if i not in chosen), None)
             if best is not None:
                 chosen.append(best)
-        return [pools[i][1] for i in chosen]
+        return [pools[i] for i in chosen]
 
     # ------------------------------------------------------------------ tell
     def tell(self, points, scores):

@@ -264,8 +264,7 @@ n_splits_, multimetric_
         the search from exploring.
         """
         n_model = n - int(np.ceil(n / 3)) if self.sampler == "bayes" else 0
-        points = self._bayes_points(spaces, n_model, engine, rng) if n_model else None
-        points = [] if points is None else points
+        points = (n_model and self._bayes_points(spaces, n_model, engine, rng)) or []
         which = rng.randint(len(spaces), size=n - len(points))
         return points + [spaces[s].rvs(1, rng)[0] for s in which]
 
