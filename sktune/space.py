@@ -16,7 +16,10 @@ Every dimension maps a value to one or more columns in ``[0, 1]`` (the
 ``u`` in ``[0, 1)`` to a value distributed as the dimension's prior.
 """
 
+import itertools
+import math
 import numbers
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -24,6 +27,10 @@ from scipy import stats
 from sklearn.utils import check_random_state
 
 __all__ = ["Real", "Integer", "Categorical", "Space"]
+
+# A finite space with at most this many points is enumerated to sample it
+# without replacement; larger ones are sampled by rejection.
+_ENUMERATE_MAX = 100_000
 
 # ppf(0) and ppf(1) are infinite for unbounded distributions (and ppf(0) of a
 # discrete one is below its support), so unit values are kept this far inside.
@@ -58,10 +65,24 @@ class Dimension:
         """The encoding of ``from_uniform(u)``, without building the values."""
         return self.snap(np.asarray(u, dtype=float)[:, None])
 
-    def rvs(self, n_samples=1, random_state=None):
-        """Draw ``n_samples`` values from the prior."""
+    def rvs(self, size=None, random_state=None):
+        """Draw values from the prior, with scipy's ``rvs`` convention.
+
+        ``size=None`` draws one value and returns it; an int returns a list
+        of that many. So a dimension also serves as a distribution in
+        :class:`~sklearn.model_selection.RandomizedSearchCV`.
+        """
         rng = check_random_state(random_state)
-        return self.from_uniform(rng.uniform(size=n_samples))
+        if size is None:
+            return self.from_uniform(rng.uniform(size=1))[0]
+        return self.from_uniform(rng.uniform(size=size))
+
+    #: Number of distinct values, or None when there are infinitely many.
+    n_values = None
+
+    def values(self):
+        """All the values of a finite dimension, in order."""
+        raise TypeError(f"{self!r} has infinitely many values.")
 
 
 def _check_bounds(cls_name, low, high, log, kind=numbers.Real):
@@ -89,6 +110,28 @@ def _check_bounds(cls_name, low, high, log, kind=numbers.Real):
         )
 
 
+_PRIORS = {"uniform": False, "log-uniform": True}
+
+
+def _log_from(cls_name, log, prior):
+    """``log`` from sktune's ``log=`` or scikit-optimize's ``prior=`` spelling.
+
+    ``Real(1e-3, 1.0, "log-uniform")`` (the prior passed third, as
+    scikit-optimize users write it) is accepted too.
+    """
+    if isinstance(log, str):
+        log, prior = False, log if prior is None else prior
+    if prior is None:
+        return log
+    if prior not in _PRIORS:
+        raise ValueError(
+            f"{cls_name}: 'prior' must be 'uniform' or 'log-uniform'; got {prior!r}."
+        )
+    if log and not _PRIORS[prior]:
+        raise ValueError(f"{cls_name}: log=True contradicts prior={prior!r}.")
+    return _PRIORS[prior]
+
+
 class Real(Dimension):
     """A real-valued hyperparameter in ``[low, high]``.
 
@@ -99,6 +142,9 @@ class Real(Dimension):
     log : bool, default=False
         Search on a log scale (uniform prior over ``log(value)``); needs
         ``low > 0``.
+    prior : {"uniform", "log-uniform"} or None, default=None
+        scikit-optimize's spelling of ``log``: ``prior="log-uniform"`` (or
+        ``Real(low, high, "log-uniform")``) is ``log=True``.
 
     Examples
     --------
@@ -106,9 +152,14 @@ class Real(Dimension):
     >>> dim = Real(1e-3, 1e3, log=True)
     >>> [round(v, 3) for v in dim.from_uniform([0.0, 0.5, 1.0])]
     [0.001, 1.0, 1000.0]
+    >>> Real(1e-3, 1e3, prior="log-uniform")
+    Real(0.001, 1000.0, log=True)
+    >>> 1e-3 <= dim.rvs(random_state=0) <= 1e3
+    True
     """
 
-    def __init__(self, low, high, log=False):
+    def __init__(self, low, high, log=False, prior=None):
+        log = _log_from("Real", log, prior)
         _check_bounds("Real", low, high, log)
         self.low = float(low)
         self.high = float(high)
@@ -148,19 +199,31 @@ class Integer(Dimension):
         Bounds, ``low < high``.
     log : bool, default=False
         Search on a log scale; needs ``low > 0``.
+    prior : {"uniform", "log-uniform"} or None, default=None
+        scikit-optimize's spelling of ``log``.
 
     Examples
     --------
     >>> from sktune import Integer
     >>> Integer(1, 4).from_uniform([0.0, 0.3, 0.99])
     [1, 2, 4]
+    >>> Integer(1, 4).values()
+    [1, 2, 3, 4]
     """
 
-    def __init__(self, low, high, log=False):
+    def __init__(self, low, high, log=False, prior=None):
+        log = _log_from("Integer", log, prior)
         _check_bounds("Integer", low, high, log, kind=numbers.Integral)
         self.low = int(low)
         self.high = int(high)
         self.log = bool(log)
+
+    @property
+    def n_values(self):
+        return self.high - self.low + 1
+
+    def values(self):
+        return list(range(self.low, self.high + 1))
 
     def _edges(self):
         lo, hi = self.low - 0.5, self.high + 0.5
@@ -239,6 +302,13 @@ class Categorical(Dimension):
     def n_columns(self):
         return len(self.choices)
 
+    @property
+    def n_values(self):
+        return len(self.choices)
+
+    def values(self):
+        return list(self.choices)
+
     def index(self, value):
         """Position of ``value`` among the choices."""
         for i, choice in enumerate(self.choices):
@@ -280,6 +350,26 @@ class _Distribution(Dimension):
         self.dist = dist
         self.discrete = isinstance(getattr(dist, "dist", None), stats.rv_discrete)
 
+    def _finite_support(self):
+        if not self.discrete:
+            return None
+        low, high = self.dist.support()
+        if not (np.isfinite(low) and np.isfinite(high)):
+            return None
+        x = np.arange(int(low), int(high) + 1)
+        return [int(v) for v in x[self.dist.pmf(x) > 0]]
+
+    @property
+    def n_values(self):
+        support = self._finite_support()
+        return None if support is None else len(support)
+
+    def values(self):
+        support = self._finite_support()
+        if support is None:
+            return super().values()
+        return support
+
     def from_uniform(self, u):
         u = np.clip(np.asarray(u, dtype=float), _EPS, 1.0 - _EPS)
         x = np.atleast_1d(self.dist.ppf(u))
@@ -306,10 +396,47 @@ class _Distribution(Dimension):
         return f"_Distribution({self.dist.dist.name}{self.dist.args})"
 
 
+def _from_skopt(value):
+    """A scikit-optimize dimension as the sktune one, or None if not one."""
+    if not type(value).__module__.startswith("skopt."):
+        return None
+    kind = type(value).__name__
+    if kind == "Categorical":
+        return Categorical(list(value.categories))
+    if kind in ("Real", "Integer"):
+        # the base of a log scale does not change a log-uniform prior
+        cls = Real if kind == "Real" else Integer
+        return cls(value.low, value.high, prior=value.prior)
+    return None
+
+
+def _from_optuna(value):
+    """An Optuna distribution as the sktune dimension, or None if not one."""
+    if not type(value).__module__.startswith("optuna."):
+        return None
+    kind = type(value).__name__
+    if kind == "CategoricalDistribution":
+        return Categorical(list(value.choices))
+    if kind in ("FloatDistribution", "IntDistribution"):
+        step = getattr(value, "step", None)
+        if step is not None and not (kind == "IntDistribution" and step == 1):
+            count = int(round((value.high - value.low) / step)) + 1
+            grid = [value.low + i * step for i in range(count)]
+            if kind == "IntDistribution":
+                grid = [int(v) for v in grid]
+            return Categorical(grid)
+        cls = Real if kind == "FloatDistribution" else Integer
+        return cls(value.low, value.high, log=bool(value.log))
+    return None
+
+
 def _as_dimension(name, value):
     """Parse one entry of a search space, naming ``name`` in any error."""
     if isinstance(value, Dimension):
         return value
+    converted = _from_skopt(value) or _from_optuna(value)
+    if converted is not None:
+        return converted
     if hasattr(value, "rvs"):
         if not (hasattr(value, "ppf") and hasattr(value, "cdf")):
             raise TypeError(
@@ -353,6 +480,11 @@ class Space:
         The parsed dimensions, in the same order.
     n_columns : int
         Width of the encoding (one-hot columns count once per choice).
+    size : int or None
+        Number of distinct points when every dimension is finite (lists,
+        :class:`Categorical`, :class:`Integer`, bounded discrete
+        distributions), else None. An empty space ``{}`` has one point, the
+        estimator as given (as ``GridSearchCV`` evaluates an empty grid).
 
     Examples
     --------
@@ -372,8 +504,6 @@ class Space:
                 "A search space must be a dict mapping parameter names to "
                 f"dimensions; got {type(dimensions).__name__}."
             )
-        if len(dimensions) == 0:
-            raise ValueError("A search space must hold at least one parameter.")
         for name in dimensions:
             if not isinstance(name, str):
                 raise TypeError(f"Parameter names must be strings; got {name!r}.")
@@ -382,6 +512,20 @@ class Space:
         self.n_columns = sum(d.n_columns for d in self.dimensions)
         bounds = np.cumsum([0] + [d.n_columns for d in self.dimensions])
         self._slices = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
+
+    @property
+    def size(self):
+        counts = [d.n_values for d in self.dimensions]
+        if any(c is None for c in counts):
+            return None
+        return math.prod(counts)
+
+    def grid(self):
+        """Every point of a finite space, in ``itertools.product`` order."""
+        if self.size is None:
+            raise TypeError(f"{self!r} has infinitely many points.")
+        values = [d.values() for d in self.dimensions]
+        return [dict(zip(self.names, combo)) for combo in itertools.product(*values)]
 
     @property
     def n_dims(self):
@@ -399,6 +543,8 @@ class Space:
     def from_uniform(self, u):
         """Map a ``(n, n_dims)`` array of uniform draws to ``n`` points."""
         u = np.atleast_2d(np.asarray(u, dtype=float))
+        if not self.dimensions:
+            return [{} for _ in range(len(u))]
         columns = [dim.from_uniform(u[:, j]) for j, dim in enumerate(self.dimensions)]
         return [dict(zip(self.names, values)) for values in zip(*columns)]
 
@@ -411,14 +557,16 @@ class Space:
         """The encoding of ``from_uniform(u)``, without building the points."""
         u = np.atleast_2d(np.asarray(u, dtype=float))
         return np.hstack(
-            [dim.encode_uniform(u[:, j]) for j, dim in enumerate(self.dimensions)]
+            [np.empty((len(u), 0))]
+            + [dim.encode_uniform(u[:, j]) for j, dim in enumerate(self.dimensions)]
         )
 
     def snap(self, z):
         """Round a ``(n, n_columns)`` array to the encodings of real points."""
         z = np.atleast_2d(np.asarray(z, dtype=float))
         return np.hstack(
-            [dim.snap(z[:, cols]) for dim, cols in zip(self.dimensions, self._slices)]
+            [np.empty((len(z), 0))]
+            + [dim.snap(z[:, cols]) for dim, cols in zip(self.dimensions, self._slices)]
         )
 
     def encode(self, points):
@@ -431,6 +579,8 @@ class Space:
     def decode(self, z):
         """Map a ``(n, n_columns)`` array to the nearest points (dicts)."""
         z = np.atleast_2d(np.asarray(z, dtype=float))
+        if not self.dimensions:
+            return [{} for _ in range(len(z))]
         columns = [
             dim.decode(z[:, cols]) for dim, cols in zip(self.dimensions, self._slices)
         ]
@@ -480,3 +630,60 @@ def check_search_spaces(search_spaces, param_name="search_spaces"):
     except (TypeError, ValueError) as exc:
         raise type(exc)(f"The '{param_name}' parameter is invalid: {exc}") from exc
     return spaces
+
+
+def total_size(spaces):
+    """Number of distinct points of a list of subspaces (None if infinite)."""
+    sizes = [space.size for space in spaces]
+    return None if any(n is None for n in sizes) else sum(sizes)
+
+
+def point_key(s, space, point):
+    """A hashable key of ``point`` of subspace ``s``: equal points, equal keys."""
+    return (s, tuple(np.round(space.encode([point])[0], 9)))
+
+
+def sample_distinct(spaces, n, random_state=None):
+    """Draw up to ``n`` distinct ``(subspace, point)`` pairs from the priors.
+
+    A finite space with at most ``n`` points gives all of them (in a random
+    order); a larger finite one is sampled without replacement; an infinite
+    one by rejecting the rare repeats. Each draw picks a subspace uniformly,
+    as the searches do.
+    """
+    rng = check_random_state(random_state)
+    total = total_size(spaces)
+    if total is not None and total <= _ENUMERATE_MAX and total <= n:
+        pairs = [(s, p) for s, space in enumerate(spaces) for p in space.grid()]
+        return [pairs[i] for i in rng.permutation(len(pairs))]
+    chosen, seen = [], set()
+    exhausted = set()
+    for _ in range(100 * n):
+        if len(chosen) == n or len(exhausted) == len(spaces):
+            break
+        s = int(rng.randint(len(spaces)))
+        space = spaces[s]
+        size = space.size
+        if size is not None and size <= _ENUMERATE_MAX:
+            left = [p for p in space.grid() if point_key(s, space, p) not in seen]
+            if not left:
+                exhausted.add(s)
+                continue
+            point = left[rng.randint(len(left))]
+        else:
+            point = space.rvs(1, rng)[0]
+        key = point_key(s, space, point)
+        if key not in seen:
+            seen.add(key)
+            chosen.append((s, point))
+    return chosen
+
+
+def warn_small_space(total, n_iter, what="n_iter"):
+    """Warn, as RandomizedSearchCV does, that a finite space is all there is."""
+    warnings.warn(
+        f"The total space of parameters {total} is smaller than {what}={n_iter}. "
+        f"Running {total} iterations: each point once.",
+        UserWarning,
+        stacklevel=3,
+    )

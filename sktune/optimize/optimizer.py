@@ -7,12 +7,22 @@ import numpy as np
 from scipy.stats import qmc
 from sklearn.utils import check_random_state
 
-from sktune.optimize._acquisition import ACQUISITIONS, maximize_acquisition
+from sktune.optimize._acquisition import (
+    ACQUISITIONS,
+    acquisition,
+    maximize_acquisition,
+)
 from sktune.optimize._gp import GaussianProcess
 from sktune.space import check_search_spaces
 
 _GENERATORS = ("sobol", "lhs", "random")
 _HEDGE_ETA = 1.0
+# A finite subspace with at most this many points is searched over its
+# enumerated points: the acquisition is maximised exactly over the points not
+# yet evaluated, so no point is ever proposed twice.
+_MAX_ENUMERATED = 4096
+# Two encodings closer than this (in every column) are the same point.
+_SAME_POINT = 1e-6
 
 
 def _as_points(points, scores):
@@ -142,6 +152,7 @@ class Optimizer:
         self._fitted_at = [-1] * len(self.spaces)
         self._hedge_gains = np.zeros(len(ACQUISITIONS))
         self._hedge_proposals = []
+        self._grids = {}  # subspace -> (points, encodings) of a small finite one
 
     # ------------------------------------------------------------------ design
     def _initial_design(self):
@@ -157,7 +168,9 @@ class Optimizer:
         queues = []
         for s, (space, count) in enumerate(zip(self.spaces, counts)):
             seed = self.rng.randint(2**31 - 1)
-            if self.initial_point_generator == "sobol":
+            if space.n_dims == 0:
+                u = np.empty((1, 0))
+            elif self.initial_point_generator == "sobol":
                 sobol = qmc.Sobol(space.n_dims, seed=seed)
                 u = sobol.random_base2(int(np.ceil(np.log2(max(count, 2)))))[:count]
             elif self.initial_point_generator == "lhs":
@@ -180,10 +193,51 @@ class Optimizer:
 
     def _is_new(self, s, z):
         rows = self._rows(s)
-        return len(rows) == 0 or np.min(np.max(np.abs(rows - z), axis=1)) > 1e-6
+        if len(rows) == 0:
+            return True
+        if rows.shape[1] == 0:
+            return False  # the one point of an empty subspace
+        return np.min(np.max(np.abs(rows - z), axis=1)) > _SAME_POINT
+
+    def _unseen(self, s):
+        """``(points, encodings)`` of subspace ``s`` not asked or told yet.
+
+        None when the subspace is infinite or too large to enumerate.
+        """
+        space = self.spaces[s]
+        if space.size is None or space.size > _MAX_ENUMERATED:
+            return None
+        if s not in self._grids:
+            grid = space.grid()
+            self._grids[s] = (grid, space.encode(grid).reshape(len(grid), -1))
+        grid, Z = self._grids[s]
+        rows = self._rows(s)
+        if len(rows) == 0:
+            return grid, Z
+        if Z.shape[1] == 0:
+            return [], Z[:0]
+        gaps = np.abs(Z[:, None, :] - rows[None, :, :]).max(axis=2).min(axis=1)
+        new = np.flatnonzero(gaps > _SAME_POINT)
+        return [grid[i] for i in new], Z[new]
+
+    def _open_subspaces(self):
+        """Subspaces with points left to propose."""
+        return [
+            s
+            for s in range(len(self.spaces))
+            if (unseen := self._unseen(s)) is None or len(unseen[0])
+        ]
+
+    @property
+    def exhausted(self):
+        """Whether every point of a finite space has been asked or told."""
+        return not self._open_subspaces()
 
     def _random_point(self, s):
         space = self.spaces[s]
+        unseen = self._unseen(s)
+        if unseen is not None and len(unseen[0]):
+            return unseen[0][self.rng.randint(len(unseen[0]))]
         for _ in range(100):
             point = space.rvs(1, self.rng)[0]
             if self._is_new(s, space.encode([point])[0]):
@@ -238,7 +292,8 @@ class Optimizer:
             if self._is_new(s, self.spaces[s].encode([point])[0]):
                 return s, point
         if not np.isfinite(self.scores).any():
-            s = (len(self.scores) + len(self._pending)) % len(self.spaces)
+            open_spaces = self._open_subspaces() or list(range(len(self.spaces)))
+            s = open_spaces[(len(self.scores) + len(self._pending)) % len(open_spaces)]
             return s, self._random_point(s)
         return self._model_point()
 
@@ -257,7 +312,7 @@ class Optimizer:
         data = {}
         for s in range(len(self.spaces)):
             mask = self.subspace_indices == s
-            if not mask.any():
+            if not mask.any() or self.spaces[s].n_columns == 0:
                 continue
             X = self._rows(s, include_pending=False)
             if self._fitted_at[s] != len(self.scores):
@@ -271,8 +326,16 @@ class Optimizer:
     def _model_point(self):
         y, _, _ = self._standardized_scores()
         data = self._fit_surrogates(y, self.rng)
-        # The incumbent: the best posterior mean at an observed point.
-        best = max(self._gps[s].predict(X)[0].max() for s, (X, _) in data.items())
+        # The incumbent: the best posterior mean at an observed point (the
+        # observed score itself in an empty subspace, which has no surrogate).
+        best = max(
+            [self._gps[s].predict(X)[0].max() for s, (X, _) in data.items()]
+            + [
+                y[self.subspace_indices == s].max()
+                for s, space in enumerate(self.spaces)
+                if space.n_columns == 0 and (self.subspace_indices == s).any()
+            ]
+        )
 
         # Pending points (asked, not yet told) are conditioned on as if they
         # had scored the worst score so far: a pessimistic constant liar.
@@ -295,16 +358,25 @@ class Optimizer:
             best_s, best_z, best_value = None, None, -np.inf
             for s, y_s in fitted.items():
                 X_all = self._rows(s)
-                anchors = X_all[np.argsort(-y_s)[:3]]
-                z, value = maximize_acquisition(
-                    name,
-                    self._gps[s],
-                    self.spaces[s],
-                    best,
-                    self.rng,
-                    anchors=anchors,
-                    exclude=X_all,
-                )
+                unseen = self._unseen(s)
+                if unseen is not None:
+                    # A small finite subspace: exactly, over the unseen points.
+                    Z = unseen[1]
+                    if not len(Z):
+                        continue
+                    values = acquisition(name, self._gps[s], Z, best)
+                    z, value = Z[int(np.argmax(values))], float(np.max(values))
+                else:
+                    anchors = X_all[np.argsort(-y_s)[:3]]
+                    z, value = maximize_acquisition(
+                        name,
+                        self._gps[s],
+                        self.spaces[s],
+                        best,
+                        self.rng,
+                        anchors=anchors,
+                        exclude=X_all,
+                    )
                 if z is not None and value > best_value:
                     best_s, best_z, best_value = s, z, value
             proposals.append((best_s, best_z))
@@ -316,8 +388,11 @@ class Optimizer:
             s, z = proposals[self.rng.choice(len(proposals), p=prob)]
         else:
             s, z = proposals[0]
-        if s is None:  # every candidate was a repeat: the space is exhausted
-            s = self.rng.randint(len(self.spaces))
+        if s is None:
+            # No surrogate proposed a new point: try a subspace not modelled
+            # yet, else (every point asked) repeat one.
+            open_spaces = self._open_subspaces() or list(range(len(self.spaces)))
+            s = open_spaces[self.rng.randint(len(open_spaces))]
             return s, self._random_point(s)
         return s, self.spaces[s].decode(z[None, :])[0]
 

@@ -1,7 +1,10 @@
 """BayesSearchCV: Gaussian-process search through ``BaseSearchCV._run_search``."""
 
+import math
 import numbers
+from collections.abc import Iterator
 import os
+import time
 import warnings
 
 import numpy as np
@@ -13,8 +16,10 @@ from sktune.search._common import (
     _FrozenCV,
     check_param_names,
     finite_or_error_score,
+    fit_failure_message,
     mean_test_scores,
     release_cuda,
+    resolve_space,
     score_key,
 )
 from sktune.search._journal import (
@@ -25,8 +30,13 @@ from sktune.search._journal import (
     restore_out,
 )
 from sktune.search._progress import Progress
-from sktune.space import Space, check_search_spaces
-from sktune.utils._sklearn_compat import BaseSearchCV, Interval, StrOptions
+from sktune.space import Space, total_size, warn_small_space
+from sktune.utils._sklearn_compat import (
+    BaseSearchCV,
+    Interval,
+    StrOptions,
+    checked_cv,
+)
 
 
 def _all_fits_failed(exc):
@@ -35,6 +45,34 @@ def _all_fits_failed(exc):
     # bad batch, not a misconfigured search.
     message = str(exc).lstrip()
     return message.startswith("All the") and "fits failed" in message
+
+
+_DETAILS = "Below are more details about the failures:\n"
+
+
+class _Run:
+    """What one ``fit`` of a BayesSearchCV keeps between batches.
+
+    It lives on the search as ``_run`` during ``fit`` only and is never
+    pickled: scikit-learn >= 1.9 sends the search to the workers with every
+    fit (``caller=self``), and a progress bar or the growing results would
+    go with it.
+
+    The public path (``evaluate_candidates``) carries everything but two
+    kinds of batch, kept in ``inserted`` and spliced into ``cv_results_`` in
+    order: batches replayed from a checkpoint, and batches whose every fit
+    failed (``BaseSearchCV`` raises before recording those).
+    """
+
+    def __init__(self, data, verbose):
+        self.data = data  # (X, y, params): only to fingerprint a checkpoint
+        self.verbose = verbose
+        self.progress = None
+        # (candidates evaluated before, params, outs or None if every fit
+        # failed, more_results, seconds per fit)
+        self.inserted = []
+        self.format_args = None  # the last _format_results call's arguments
+        self.template = None  # a fit's record, the shape of a failed one
 
 
 class BayesSearchCV(BaseSearchCV):
@@ -54,11 +92,19 @@ class BayesSearchCV(BaseSearchCV):
     search_spaces : dict or list of dict
         Maps parameter names (``"C"``, ``"clf__C"`` in a pipeline) to
         :class:`~sktune.Real`, :class:`~sktune.Integer`,
-        :class:`~sktune.Categorical`, frozen ``scipy.stats`` distributions or
-        lists of values. A list of dicts is a conditional space: each row of
-        ``cv_results_`` holds only its own subspace's parameters.
+        :class:`~sktune.Categorical`, frozen ``scipy.stats`` distributions,
+        lists of values, or scikit-optimize dimensions and Optuna
+        distributions. A list of dicts is a conditional space: each row of
+        ``cv_results_`` holds only its own subspace's parameters. An empty
+        dict evaluates the estimator as given, once. May also be passed by
+        keyword as ``param_grid=`` or ``param_distributions=`` (exactly one of
+        the three), so ``GridSearchCV`` and ``RandomizedSearchCV`` calls run
+        unchanged.
     n_iter : int, default=50
-        Number of candidates evaluated in total, over all subspaces.
+        Number of candidates evaluated in total, over all subspaces. No point
+        is evaluated twice: a finite space (lists, ``Categorical``,
+        ``Integer``, bounded discrete distributions) with fewer points than
+        ``n_iter`` is evaluated point by point, once each, with a warning.
     n_initial_points : int, default=10
         Candidates drawn from a space-filling (Sobol') design before the
         surrogate takes over; they count towards ``n_iter``.
@@ -101,7 +147,11 @@ class BayesSearchCV(BaseSearchCV):
     callbacks : callable or list of callables, default=None
         Called after each batch with the ``cv_results_``-style dict of all
         results so far; a callback returning ``True`` stops the search, and
-        everything evaluated so far is kept.
+        everything evaluated so far is kept. (scikit-learn's own callbacks,
+        ``search.set_callbacks(...)`` from scikit-learn 1.9, work as for
+        ``GridSearchCV``: one task per batch of candidates.)
+    param_grid, param_distributions : dict or list of dict, default=None
+        Other names of ``search_spaces``.
     checkpoint : str, path-like or None, default=None
         A journal file: every finished batch (candidates, per-fold scores,
         times) is appended to it with ``flush`` and ``fsync``. A later
@@ -167,7 +217,9 @@ class BayesSearchCV(BaseSearchCV):
 
     _parameter_constraints: dict = {
         **BaseSearchCV._parameter_constraints,
-        "search_spaces": [dict, list, Space],
+        "search_spaces": [dict, list, Space, None],
+        "param_grid": [dict, list, Space, None],
+        "param_distributions": [dict, list, Space, None],
         "n_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_initial_points": [Interval(numbers.Integral, 1, None, closed="left")],
         "acq_func": [StrOptions({"EI", "LCB", "PI", "hedge"})],
@@ -180,7 +232,7 @@ class BayesSearchCV(BaseSearchCV):
     def __init__(
         self,
         estimator,
-        search_spaces,
+        search_spaces=None,
         *,
         n_iter=50,
         n_initial_points=10,
@@ -197,6 +249,8 @@ class BayesSearchCV(BaseSearchCV):
         return_train_score=False,
         callbacks=None,
         checkpoint=None,
+        param_grid=None,
+        param_distributions=None,
     ):
         super().__init__(
             estimator=estimator,
@@ -217,6 +271,20 @@ class BayesSearchCV(BaseSearchCV):
         self.random_state = random_state
         self.callbacks = callbacks
         self.checkpoint = checkpoint
+        self.param_grid = param_grid
+        self.param_distributions = param_distributions
+
+    def __getstate__(self):
+        # object.__getstate__ may return the instance's own __dict__
+        state = dict(super().__getstate__())
+        if state.pop("_run", None) is not None and isinstance(
+            state.get("cv"), Iterator
+        ):
+            # Sent to a worker during fit (scikit-learn >= 1.9 sends the
+            # search with every fit): a generator of splits, consumed by
+            # now, cannot travel and is not needed there.
+            state["cv"] = None
+        return state
 
     def fit(self, X, y=None, **params):
         """Run the search; see :class:`BayesSearchCV`.
@@ -233,42 +301,40 @@ class BayesSearchCV(BaseSearchCV):
         -------
         self : object
         """
-        # _run_search needs the data only to fingerprint a checkpoint.
-        self._fit_data = (X, y, params)
-        self._progress = None  # made in _run_search, once the parameters are valid
-        self._verbose = verbose = self.verbose
-        if verbose == 1:
+        self._run = run = _Run((X, y, params), self.verbose)
+        if self.verbose == 1:
             # The progress bar replaces BaseSearchCV's line per batch.
             self.verbose = 0
         try:
             return super().fit(X, y, **params)
         finally:
-            self.verbose = verbose
-            if self._progress is not None:
-                self._progress.close()
-            for name in (
-                "_fit_data",
-                "_inserted",
-                "_format_args",
-                "_template",
-                "_progress",
-                "_verbose",
-            ):
-                self.__dict__.pop(name, None)
+            self.verbose = run.verbose
+            if run.progress is not None:
+                run.progress.close()
+            self.__dict__.pop("_run", None)
 
-    def _run_search(self, evaluate_candidates):
-        spaces = check_search_spaces(self.search_spaces, "search_spaces")
-        check_param_names(self.estimator, spaces)
+    def _callables(self):
         callbacks = self.callbacks
         if callbacks is None:
-            callbacks = []
-        elif callable(callbacks):
-            callbacks = [callbacks]
+            return []
+        if callable(callbacks):
+            return [callbacks]
         for callback in callbacks:
             if not callable(callback):
                 raise TypeError(
                     f"The 'callbacks' parameter must hold callables; got {callback!r}."
                 )
+        return list(callbacks)
+
+    def _run_search(self, evaluate_candidates, *, callback_ctx=None):
+        spaces, space_name = resolve_space(self)
+        check_param_names(self.estimator, spaces, space_name)
+        callbacks = self._callables()
+        n_iter = self.n_iter
+        total = total_size(spaces)
+        if total is not None and total < n_iter:
+            warn_small_space(total, n_iter)
+            n_iter = total
 
         self.optimizer_ = Optimizer(
             spaces,
@@ -276,20 +342,21 @@ class BayesSearchCV(BaseSearchCV):
             acq_func=self.acq_func,
             random_state=check_random_state(self.random_state),
         )
-        cv = _FrozenCV(self.cv, self.estimator)
+        cv = _FrozenCV(checked_cv(self))
         journal = self._open_journal(cv, spaces)
-        self._progress = Progress(self, self.n_iter, self._verbose)
-        # Batches that did not go through evaluate_candidates, spliced into
-        # cv_results_ in order: (candidates evaluated before, params, outs or
-        # None if every fit failed, more_results).
-        self._inserted = []
-        self._format_args = None
-        self._template = None
+        run = self._run
+        run.progress = Progress(self, n_iter, run.verbose)
+        search_ctx = None
+        if callback_ctx is not None:
+            search_ctx = callback_ctx.subcontext(
+                task_name="search", max_subtasks=math.ceil(n_iter / self.n_points)
+            ).call_on_fit_task_begin(estimator=self)
         results, last_returned, last_failure = None, None, None
         n_done = n_evaluated = 0
+        stop = False
         try:
-            while n_done < self.n_iter:
-                batch = self.optimizer_._ask(min(self.n_points, self.n_iter - n_done))
+            while n_done < n_iter and not stop:
+                batch = self.optimizer_._ask(min(self.n_points, n_iter - n_done))
                 params = [point for _, point in batch]
                 more = {"subspace": [s for s, _ in batch]}
                 keys = [params_key(p) for p in params]
@@ -297,49 +364,68 @@ class BayesSearchCV(BaseSearchCV):
                 if entry is not None:
                     outs = entry["outs"]
                     outs = None if outs is None else [restore_out(o) for o in outs]
-                    self._inserted.append((n_evaluated, params, outs, more))
-                    if outs is not None and self._template is None:
-                        self._template = outs[0]
+                    run.inserted.append(
+                        (n_evaluated, params, outs, more, entry.get("fit_time", 0.0))
+                    )
+                    if outs is not None and run.template is None:
+                        run.template = outs[0]
                     scores = mean_test_scores(outs, len(params), self.refit)
                     results = self._current_results()
                 else:
+                    batch_ctx = self._batch_context(search_ctx, len(params))
+                    start = time.perf_counter()
                     try:
                         results = last_returned = evaluate_candidates(
-                            params, cv=cv, more_results=more
+                            params, cv=cv, more_results=more, **batch_ctx
                         )
                         n_evaluated += len(params)
                         scores = results[score_key(results, self.refit)][-len(params) :]
-                        outs = self._format_args[2][
-                            -len(params) * self._format_args[1] :
-                        ]
+                        outs = run.format_args[2][-len(params) * self.n_splits_ :]
+                        fit_time = None
                     except ValueError as exc:
                         if not _all_fits_failed(exc):
                             raise
                         last_failure = exc
+                        n_fits = len(params) * self.n_splits_
                         warnings.warn(
-                            f"Every fit of {len(params)} candidate(s) failed; they "
-                            f"are recorded with error_score={self.error_score!r}."
-                            f"{exc}",
+                            fit_failure_message(
+                                n_fits,
+                                n_fits,
+                                self.error_score,
+                                summary=str(exc).split(_DETAILS, 1)[-1],
+                            ),
                             FitFailedWarning,
                             stacklevel=2,
                         )
-                        self._inserted.append((n_evaluated, params, None, more))
+                        # BaseSearchCV dropped the fits' times with them: the
+                        # batch's wall time, shared out, stands for them.
+                        fit_time = (time.perf_counter() - start) / n_fits
+                        run.inserted.append((n_evaluated, params, None, more, fit_time))
                         scores, outs = np.full(len(params), np.nan), None
                         results = self._current_results()
+                    if batch_ctx:
+                        stop = bool(
+                            batch_ctx["callback_ctx"].call_on_fit_task_end(
+                                estimator=self
+                            )
+                        )
                     if journal is not None:
                         journal.record(
                             "batch",
                             keys,
                             outs=None if outs is None else [clean_out(o) for o in outs],
+                            fit_time=fit_time,
                         )
                 release_cuda()  # the batch's nets are gone
                 self.optimizer_.tell(params, scores)
-                self._progress.update(len(params), scores)
+                run.progress.update(len(params), scores)
                 n_done += len(params)
                 if results is not None and any(cb(results) for cb in callbacks):
                     break
             if last_returned is None:
-                last_returned = self._evaluate_last_replayed(evaluate_candidates, cv)
+                last_returned = self._evaluate_last_replayed(
+                    evaluate_candidates, cv, search_ctx
+                )
             if last_returned is None:
                 # Nothing succeeded: BaseSearchCV has no result to keep.
                 raise ValueError(
@@ -353,6 +439,8 @@ class BayesSearchCV(BaseSearchCV):
             if partial is not None:
                 self.cv_results_ = partial
             raise
+        if search_ctx is not None:
+            search_ctx.call_on_fit_task_end(estimator=self)
         non_finite = [
             key
             for key, value in results.items()
@@ -372,45 +460,67 @@ class BayesSearchCV(BaseSearchCV):
             last_returned.clear()
             last_returned.update(results)
 
+    def _batch_context(self, search_ctx, n_candidates):
+        """``{"callback_ctx": ...}`` for one batch's evaluate_candidates call,
+        or ``{}`` where scikit-learn has no callbacks."""
+        if search_ctx is None:
+            return {}
+        ctx = search_ctx.subcontext(
+            task_name="search-iteration",
+            max_subtasks=n_candidates * self.n_splits_,
+            sequential_subtasks=False,
+        ).call_on_fit_task_begin(estimator=self)
+        return {"callback_ctx": ctx}
+
     def _open_journal(self, cv, spaces):
         """The checkpoint journal, or None; splits are frozen here if so."""
         if self.checkpoint is None:
             return None
-        X, y, params = self._fit_data
+        X, y, params = self._run.data
         splits = list(cv.split(X, y, groups=params.get("groups")))
         header = fingerprint(self, spaces, X, y, splits)
         return Journal(self.checkpoint, header)
 
-    def _evaluate_last_replayed(self, evaluate_candidates, cv):
+    def _evaluate_last_replayed(self, evaluate_candidates, cv, search_ctx):
         """Evaluate the last replayed batch again, through BaseSearchCV.
 
         When a checkpoint held the whole search, nothing went through
         ``evaluate_candidates``, and ``BaseSearchCV.fit`` needs one call to
         build its results. Its scores were told to the optimiser already.
         """
-        for i in range(len(self._inserted) - 1, -1, -1):
-            n_before, params, outs, more = self._inserted[i]
+        inserted = self._run.inserted
+        for i in range(len(inserted) - 1, -1, -1):
+            _, params, outs, more, _ = inserted[i]
             if outs is not None:
-                del self._inserted[i]
-                return evaluate_candidates(params, cv=cv, more_results=more)
+                del inserted[i]
+                batch_ctx = self._batch_context(search_ctx, len(params))
+                results = evaluate_candidates(
+                    params, cv=cv, more_results=more, **batch_ctx
+                )
+                if batch_ctx:
+                    batch_ctx["callback_ctx"].call_on_fit_task_end(estimator=self)
+                return results
         return None
 
     def _current_results(self):
         """``cv_results_`` of everything finished so far, or None."""
-        if self._format_args is not None:
-            return self._format_results(*self._format_args)
-        if not any(outs is not None for _, _, outs, _ in self._inserted):
+        run = self._run
+        if run.format_args is not None:
+            return self._format_results(*run.format_args)
+        done = [(p, o) for _, p, o, _, _ in run.inserted if o is not None]
+        if not done:
             return None
-        n_splits = len(next(o for _, _, o, _ in self._inserted if o is not None))
-        n_splits //= len(next(p for _, p, o, _ in self._inserted if o is not None))
+        n_splits = len(done[0][1]) // len(done[0][0])
         return self._format_results([], n_splits, [], {"subspace": []})
 
     def _format_results(self, candidate_params, n_splits, out, more_results=None):
-        if out and getattr(self, "_template", None) is None:
-            self._template = out[0]  # the shape of a failed fit's record
+        run = getattr(self, "_run", None)
+        if run is not None:
+            if out and run.template is None:
+                run.template = out[0]
+            run.format_args = (candidate_params, n_splits, out, more_results)
         self._replace_non_finite(out)
-        self._format_args = (candidate_params, n_splits, out, more_results)
-        if getattr(self, "_inserted", None):
+        if run is not None and run.inserted:
             candidate_params, out, more_results = self._splice(
                 candidate_params, n_splits, out, more_results
             )
@@ -444,11 +554,12 @@ class BayesSearchCV(BaseSearchCV):
         """Splice in the batches that did not go through evaluate_candidates:
         replayed from a checkpoint, or failed on every fit (BaseSearchCV drops
         those when it raises, but the user asked for them to be recorded)."""
+        run = self._run
         params, outs = [], []
         more = {key: [] for key in more_results or {"subspace": []}}
         start = 0
-        for n_before, batch_params, batch_outs, batch_more in self._inserted + [
-            (len(candidate_params), [], [], {})
+        for n_before, batch_params, batch_outs, batch_more, fit_time in run.inserted + [
+            (len(candidate_params), [], [], {}, 0.0)
         ]:
             params += candidate_params[start:n_before]
             outs += out[start * n_splits : n_before * n_splits]
@@ -459,7 +570,7 @@ class BayesSearchCV(BaseSearchCV):
             params += batch_params
             if batch_outs is None:
                 batch_outs = [
-                    self._failed_fit_record(self._template)
+                    self._failed_fit_record(run.template, fit_time)
                     for _ in batch_params
                     for _ in range(n_splits)
                 ]
@@ -467,8 +578,9 @@ class BayesSearchCV(BaseSearchCV):
             start = n_before
         return params, outs, more
 
-    def _failed_fit_record(self, template):
-        """A ``_fit_and_score`` result for a fit that failed."""
+    def _failed_fit_record(self, template, fit_time):
+        """A ``_fit_and_score`` result for a fit that failed after
+        ``fit_time`` seconds."""
 
         def failed_scores(scores):
             if isinstance(scores, dict):
@@ -479,8 +591,8 @@ class BayesSearchCV(BaseSearchCV):
         record.update(
             fit_error="fit failed",
             test_scores=failed_scores(template["test_scores"]),
-            fit_time=np.nan,
-            score_time=np.nan,
+            fit_time=float(fit_time or 0.0),
+            score_time=0.0,
             n_test_samples=template.get("n_test_samples", 0),
         )
         if "train_scores" in template:

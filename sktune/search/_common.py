@@ -2,10 +2,12 @@
 
 import gc
 import sys
+from collections import Counter
 
 import numpy as np
-from sklearn.base import is_classifier
-from sklearn.model_selection import check_cv
+from sklearn.base import clone
+
+from sktune.space import check_search_spaces
 
 
 class _FrozenCV:
@@ -15,69 +17,110 @@ class _FrozenCV:
     so a shuffling splitter without a fixed seed would score each batch of a
     sequential search on different folds: scores would not be comparable and
     paired statistics on ``split<k>_test_*`` would be invalid. Wrapping the
-    user's ``cv`` in this object for one ``fit`` freezes the first split.
+    cross-validator ``BaseSearchCV.fit`` checked (a generator of splits is
+    already a list there) for one ``fit`` freezes the first split.
     """
 
-    def __init__(self, cv, estimator):
-        self.cv = cv
-        self.classifier = is_classifier(estimator)
+    def __init__(self, checked_cv):
+        self.cv = checked_cv
         self.splits_ = None
-
-    def _checked(self, y):
-        return check_cv(self.cv, y, classifier=self.classifier)
 
     def get_n_splits(self, X=None, y=None, groups=None, **split_params):
         if self.splits_ is not None:
             return len(self.splits_)
-        return self._checked(y).get_n_splits(X, y, groups, **split_params)
+        return self.cv.get_n_splits(X, y, groups, **split_params)
 
     def split(self, X, y=None, groups=None, **split_params):
         if self.splits_ is None:
-            self.splits_ = list(self._checked(y).split(X, y, groups, **split_params))
+            self.splits_ = list(self.cv.split(X, y, groups, **split_params))
         yield from self.splits_
 
 
-def _routes_prefix(owner, part):
-    """Whether ``owner`` (a skorch net) routes ``part__*`` parameters itself.
+# The names existing code gives a search space under: scikit-optimize's,
+# RandomizedSearchCV's (and Optuna's) and GridSearchCV's.
+SPACE_NAMES = ("search_spaces", "param_distributions", "param_grid")
 
-    skorch declares routed prefixes in ``prefixes_`` and also routes
-    ``module__*``, ``criterion__*`` and ``optimizer__*`` to the objects its
-    own parameters of those names build.
+
+def resolve_space(search):
+    """``(spaces, name)``: the search space, given under exactly one name.
+
+    Every search takes its space second, or by keyword as ``search_spaces=``,
+    ``param_distributions=`` or ``param_grid=``, so that a call written for
+    scikit-optimize, RandomizedSearchCV, Optuna or GridSearchCV runs as is.
     """
-    prefixes = getattr(owner, "prefixes_", None)
-    if prefixes is None:
-        return False
-    return part in prefixes or part in owner.get_params(deep=False)
+    given = [n for n in SPACE_NAMES if getattr(search, n, None) is not None]
+    if not given:
+        raise ValueError(
+            f"{type(search).__name__} needs a search space: pass it as the second "
+            "argument, or as param_grid=, param_distributions= or search_spaces=."
+        )
+    if len(given) > 1:
+        raise ValueError(
+            f"{type(search).__name__} got a search space under several names "
+            f"({', '.join(given)}); give it once."
+        )
+    name = given[0]
+    return check_search_spaces(getattr(search, name), name), name
 
 
-def check_param_names(estimator, spaces):
-    """Raise a ValueError naming any searched parameter the estimator lacks.
+def check_param_names(estimator, spaces, param_name="search_spaces"):
+    """Raise a ValueError if the estimator's ``set_params`` rejects a name.
 
-    A name is valid when ``estimator.get_params(deep=True)`` has it, when a
-    prefix of it is searched in the same subspace (swapping a pipeline step
-    together with that step's parameters, as ``GridSearchCV`` allows), or
-    when the owning object routes it (skorch's ``module__``, ``optimizer__``,
-    ``callbacks__``, ...).
+    Each subspace's names are set, with a value drawn from the subspace, on a
+    clone: whatever ``set_params`` accepts is valid (a pipeline step swapped
+    with its parameters, skorch's routed ``module__*``, an estimator whose
+    ``set_params`` takes more than ``get_params`` lists), and a typo fails
+    here, before any fit, with scikit-learn's own message.
     """
-    params = estimator.get_params(deep=True)
+    rng = np.random.RandomState(0)
     for space in spaces:
-        for name in space.names:
-            if name in params:
-                continue
-            parts = name.split("__")
-            prefixes = ["__".join(parts[:i]) for i in range(1, len(parts))]
-            if any(p in space.names for p in prefixes):
-                continue
-            owners = [estimator] + [params.get(p) for p in prefixes]
-            if any(
-                _routes_prefix(owner, part) for owner, part in zip(owners, parts[:-1])
-            ):
-                continue
+        if not space.names:
+            continue
+        point = space.rvs(1, rng)[0]
+        try:
+            clone(estimator).set_params(**clone(point, safe=False))
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:
             raise ValueError(
-                f"Invalid parameter {name!r} in the search space for estimator "
-                f"{type(estimator).__name__}. Valid parameters are: "
-                f"{sorted(params)!r}."
-            )
+                f"The {param_name!r} parameter names parameters that "
+                f"{type(estimator).__name__}.set_params rejects: {exc}"
+            ) from exc
+
+
+def _failure_summary(errors):
+    delimiter = "-" * 80 + "\n"
+    return "\n".join(
+        f"{delimiter}{n} fits failed with the following error:\n{error}"
+        for error, n in Counter(errors).items()
+    )
+
+
+def fit_failure_message(n_failed, n_fits, error_score, errors=(), summary=None):
+    """scikit-learn's FitFailedWarning text for ``n_failed`` of ``n_fits``.
+
+    ``errors`` are the failed fits' tracebacks; ``summary`` is their summary
+    as scikit-learn wrote it, when that is all there is.
+    """
+    if summary is None:
+        summary = _failure_summary(errors)
+    return (
+        f"\n{n_failed} fits failed out of a total of {n_fits}.\n"
+        "The score on these train-test partitions for these parameters"
+        f" will be set to {error_score}.\n"
+        "If these failures are not expected, you can try to debug them "
+        "by setting error_score='raise'.\n\n"
+        f"Below are more details about the failures:\n{summary}"
+    )
+
+
+def all_fits_failed_message(n_fits, errors):
+    """scikit-learn's error text when every one of ``n_fits`` fits failed."""
+    summary = _failure_summary(errors)
+    return (
+        f"\nAll the {n_fits} fits failed.\n"
+        "It is very likely that your model is misconfigured.\n"
+        "You can try to debug the error by setting error_score='raise'.\n\n"
+        f"Below are more details about the failures:\n{summary}"
+    )
 
 
 def score_key(results, refit):

@@ -6,12 +6,19 @@ import numpy as np
 from sklearn.base import is_classifier
 
 from sktune.optimize import Optimizer
-from sktune.schedules._hyperband import hyperband_brackets
+from sktune.schedules._hyperband import Bracket, hyperband_brackets
+from sktune.space import point_key, sample_distinct, total_size
 from sktune.search._incremental import BaseIncrementalSearchCV
 from sktune.utils._sklearn_compat import Interval, StrOptions
 
 # Scores at one budget needed before the GP models it (``sampler="bayes"``).
 _MIN_MODEL_POINTS = 10
+
+
+def _key(spaces, point):
+    """The key of ``point`` in the first subspace that holds it."""
+    s = next(s for s, space in enumerate(spaces) if point in space)
+    return point_key(s, spaces[s], point)
 
 
 class HyperbandSearchCV(BaseIncrementalSearchCV):
@@ -31,7 +38,16 @@ class HyperbandSearchCV(BaseIncrementalSearchCV):
     estimator : estimator object
         The object to tune, possibly a ``Pipeline``.
     param_distributions : dict or list of dict
-        A search space in any dialect of :mod:`sktune.space`.
+        A search space in any dialect of :mod:`sktune.space`; also accepted
+        as ``param_grid=`` or ``search_spaces=`` (exactly one of the three).
+        No rung holds one configuration twice: a finite space smaller than a
+        bracket fills it with each of its points once.
+    n_iter : int or None, default=None
+        About how many configurations to try in all, as in
+        ``RandomizedSearchCV``: every bracket's number of configurations is
+        scaled by ``n_iter / (Hyperband's total)`` (each keeps at least one).
+        ``None`` runs Hyperband's own numbers (143 configurations for five
+        brackets with ``factor=3``).
     resource : str, default="auto"
         What the budget counts: ``"n_samples"`` (a subsample of each training
         fold), or a parameter of the estimator (of its final step in a
@@ -144,8 +160,9 @@ n_splits_, multimetric_
     def __init__(
         self,
         estimator,
-        param_distributions,
+        param_distributions=None,
         *,
+        n_iter=None,
         resource="auto",
         max_resource="auto",
         min_resource="auto",
@@ -161,6 +178,8 @@ n_splits_, multimetric_
         error_score=np.nan,
         return_train_score=False,
         checkpoint=None,
+        param_grid=None,
+        search_spaces=None,
     ):
         super().__init__(
             estimator=estimator,
@@ -173,6 +192,7 @@ n_splits_, multimetric_
             return_train_score=return_train_score,
         )
         self.param_distributions = param_distributions
+        self.n_iter = n_iter
         self.resource = resource
         self.max_resource = max_resource
         self.min_resource = min_resource
@@ -181,6 +201,8 @@ n_splits_, multimetric_
         self.sampler = sampler
         self.random_state = random_state
         self.checkpoint = checkpoint
+        self.param_grid = param_grid
+        self.search_spaces = search_spaces
 
     def _resource_bounds(self, resource, y, splits):
         """``(min_resource, max_resource)`` with "auto" resolved.
@@ -214,20 +236,44 @@ n_splits_, multimetric_
             )
         return int(min_resource), int(max_resource)
 
-    def _brackets(self, min_resource, max_resource):
-        return hyperband_brackets(
+    def _brackets(self, spaces, min_resource, max_resource):
+        """Hyperband's brackets, sized by ``n_iter`` and the space.
+
+        A bracket never starts more configurations than a finite space has
+        (its later rungs keep ``1 / factor`` of what it started).
+        """
+        brackets = hyperband_brackets(
             min_resource,
             max_resource,
             self.factor,
             None if self.n_brackets == "auto" else self.n_brackets,
         )
+        scale = 1.0
+        if self.n_iter is not None:
+            scale = self.n_iter / sum(b.n_candidates[0] for b in brackets)
+        cap = total_size(spaces)
+        sized = []
+        for bracket in brackets:
+            n = max(1, int(round(bracket.n_candidates[0] * scale)))
+            if cap is not None:
+                n = min(n, cap)
+            if n != bracket.n_candidates[0]:
+                counts = tuple(
+                    min(planned, max(1, int(np.floor(n * self.factor**-i + 1e-9))))
+                    if i
+                    else n
+                    for i, planned in enumerate(bracket.n_candidates)
+                )
+                bracket = Bracket(bracket.index, counts, bracket.budgets)
+            sized.append(bracket)
+        return sized
 
-    def _n_evaluations(self, min_resource, max_resource):
-        brackets = self._brackets(min_resource, max_resource)
+    def _n_evaluations(self, spaces, min_resource, max_resource):
+        brackets = self._brackets(spaces, min_resource, max_resource)
         return sum(sum(bracket.n_candidates) for bracket in brackets)
 
     def _run_schedule(self, engine, spaces, min_resource, max_resource, rng):
-        brackets = self._brackets(min_resource, max_resource)
+        brackets = self._brackets(spaces, min_resource, max_resource)
         self.brackets_, self.n_resources_, self.n_candidates_ = [], [], []
         for bracket in brackets:
             params = self._sample(spaces, bracket.n_candidates[0], engine, rng)
@@ -265,8 +311,15 @@ n_splits_, multimetric_
         """
         n_model = n - int(np.ceil(n / 3)) if self.sampler == "bayes" else 0
         points = (n_model and self._bayes_points(spaces, n_model, engine, rng)) or []
-        which = rng.randint(len(spaces), size=n - len(points))
-        return points + [spaces[s].rvs(1, rng)[0] for s in which]
+        taken = {_key(spaces, p) for p in points}
+        for s, point in sample_distinct(spaces, n, rng):
+            if len(points) == n:
+                break
+            key = point_key(s, spaces[s], point)
+            if key not in taken:
+                taken.add(key)
+                points.append(point)
+        return points
 
     def _bayes_points(self, spaces, n, engine, rng):
         # Model the largest budget that has enough finite scores (BOHB), and

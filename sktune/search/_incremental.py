@@ -9,6 +9,7 @@ look exactly like scikit-learn's. Subclasses write only their schedule, in
 ``_run_schedule(engine, spaces, min_resource, max_resource, random_state)``.
 """
 
+import numbers
 import os
 import sys
 import time
@@ -16,6 +17,7 @@ import traceback
 import warnings
 from collections import defaultdict
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -25,10 +27,13 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state, indexable
 
 from sktune.search._common import (
+    all_fits_failed_message,
     check_param_names,
     finite_or_error_score,
+    fit_failure_message,
     mean_test_scores,
     release_cuda,
+    resolve_space,
 )
 from sktune.search._journal import (
     Journal,
@@ -38,13 +43,21 @@ from sktune.search._journal import (
     restore_out,
 )
 from sktune.search._progress import Progress
-from sktune.search._resources import _final_step, advance, resolve_resource
-from sktune.space import Space, check_search_spaces
+from sktune.search._resources import (
+    _final_step,
+    advance,
+    fit_only,
+    resolve_resource,
+)
+from sktune.space import Space
 from sktune.utils._sklearn_compat import (
     BaseSearchCV,
+    Interval,
     _check_method_params,
     _fit_context,
+    _NoCallbacks,
     _safe_indexing,
+    init_callback_context,
 )
 
 
@@ -87,36 +100,55 @@ def _torch_seeded(seed):
         yield
 
 
-def _advance_and_score(
-    seed,
-    model,
-    resource,
-    X,
-    y,
-    train,
-    test,
-    fit_params,
-    score_params,
-    done,
-    budget,
-    classes,
-    scorer,
-    return_train_score,
-    error_score,
-):
+@dataclass(frozen=True)
+class _Shared:
+    """What every (candidate, fold) task of a search shares."""
+
+    search: object  # the caller scikit-learn's callbacks are given; None if none
+    resource: object
+    X: object
+    y: object
+    fit_params: dict
+    score_params: dict
+    classes: object
+    scorer: object
+    return_train_score: bool
+    error_score: object
+    metadata: dict | None  # sample_weight, for scikit-learn's callbacks
+
+
+def _advance_and_score(shared, seed, model, train, test, done, budget, callback_ctx):
     """Advance one per-fold model to ``budget`` and score it on its test fold.
 
     Returns the model (None if its fit failed) and a ``_fit_and_score``-style
-    result dict.
+    result dict. ``callback_ctx`` is the task's scikit-learn callback context,
+    whose hooks are called as ``_fit_and_score`` calls them.
     """
+    X, y, error_score = shared.X, shared.y, shared.error_score
     out = {"n_test_samples": len(test)}
+    fold_params = _check_method_params(X, params=shared.fit_params, indices=train)
+    hook_args = {
+        "estimator": shared.search,
+        "X": lambda: _safe_indexing(X, train),
+        "y": lambda: None if y is None else _safe_indexing(y, train),
+        "metadata": shared.metadata,
+    }
     start = time.perf_counter()
     try:
-        fold_params = _check_method_params(X, params=fit_params, indices=train)
-        with _torch_seeded(seed):
-            model = advance(
-                model, resource, X, y, train, fold_params, done, budget, classes
-            )
+        with callback_ctx.propagate_callback_context(model):
+            callback_ctx.call_on_fit_task_begin(**hook_args)
+            with _torch_seeded(seed):
+                model = advance(
+                    model,
+                    shared.resource,
+                    X,
+                    y,
+                    train,
+                    fold_params,
+                    done,
+                    budget,
+                    shared.classes,
+                )
         out["fit_error"] = None
     except Exception:
         if error_score == "raise":
@@ -129,21 +161,23 @@ def _advance_and_score(
     start = time.perf_counter()
     if model is None:
         out["test_scores"] = error_score
-        if return_train_score:
+        if shared.return_train_score:
             out["train_scores"] = error_score
     else:
+        scorer, score_params = shared.scorer, shared.score_params
         test_params = _check_method_params(X, params=score_params, indices=test)
         scores = _score(model, X, y, test, scorer, test_params, error_score)
         out["test_scores"], out["non_finite"] = finite_or_error_score(
             scores, error_score
         )
-        if return_train_score:
+        if shared.return_train_score:
             train_params = _check_method_params(X, params=score_params, indices=train)
             out["train_scores"] = finite_or_error_score(
                 _score(model, X, y, train, scorer, train_params, error_score),
                 error_score,
             )[0]
     out["score_time"] = time.perf_counter() - start
+    callback_ctx.call_on_fit_task_end(**hook_args)
     return model, out
 
 
@@ -199,6 +233,24 @@ class _Engine:
         self.resource = resource
         self.classes = classes
         self.rng = rng
+        sample_weight = routed.estimator.fit.get("sample_weight")
+        self.shared = _Shared(
+            # sent to every task only when scikit-learn's callbacks need it
+            search=search if getattr(search, "_skl_callbacks", None) else None,
+            resource=resource,
+            X=X,
+            y=y,
+            fit_params=routed.estimator.fit,
+            score_params=routed.scorer.score,
+            classes=classes,
+            scorer=scorer,
+            return_train_score=search.return_train_score,
+            error_score=search.error_score,
+            metadata=None if sample_weight is None else {"sample_weight": sample_weight},
+        )
+        # scikit-learn's callback context of the search task; each advance
+        # is one iteration task holding one task per (candidate, fold)
+        self.callback_ctx = _NoCallbacks()
         if resource.kind == "n_samples":
             # A fixed shuffle of each training fold: rung budgets take nested
             # prefixes of it, and validation rows are never used.
@@ -242,28 +294,32 @@ class _Engine:
         self._retrain([c for c in candidates if c.stale])
         base = clone(search.estimator)
         tasks = [(c, k) for c in candidates for k in range(self.n_splits)]
+        iteration_ctx = self.callback_ctx.subcontext(
+            task_name="search-iteration",
+            max_subtasks=len(tasks),
+            sequential_subtasks=False,
+        ).call_on_fit_task_begin(estimator=search)
+        # made here, not in the workers (scikit-learn does the same)
+        task_ctxs = [
+            iteration_ctx.subcontext(task_name="candidate-split-evaluation", task_id=i)
+            for i in range(len(tasks))
+        ]
         results = self.parallel(
             delayed(_advance_and_score)(
+                self.shared,
                 _task_seed(c.seed, k, budget),
                 c.models[k]
                 if c.models[k] is not None
                 else clone(base).set_params(**clone(c.params, safe=False)),
-                self.resource,
-                self.X,
-                self.y,
                 self._train_rows(k, budget),
                 self.splits[k][1],
-                self.routed.estimator.fit,
-                self.routed.scorer.score,
                 c.done if c.models[k] is not None else 0,
                 budget,
-                self.classes,
-                self.scorer,
-                search.return_train_score,
-                search.error_score,
+                task_ctx,
             )
-            for c, k in tasks
+            for (c, k), task_ctx in zip(tasks, task_ctxs)
         )
+        iteration_ctx.call_on_fit_task_end(estimator=search)
         for (c, k), (model, _) in zip(tasks, results):
             c.models[k] = model
         for c in candidates:
@@ -359,18 +415,14 @@ class _Engine:
                 UserWarning,
                 stacklevel=3,
             )
-        n_failed = sum(out["fit_error"] is not None for out in outs)
-        if n_failed == len(outs):
-            raise ValueError(
-                f"All the {n_failed} fits failed. It is very likely that your model "
-                "is misconfigured. You can try to debug the error by setting "
-                "error_score='raise'.\n" + outs[0]["fit_error"]
-            )
-        if n_failed:
+        errors = [out["fit_error"] for out in outs if out["fit_error"] is not None]
+        if len(errors) == len(outs):
+            raise ValueError(all_fits_failed_message(len(outs), errors))
+        if errors:
             warnings.warn(
-                f"{n_failed} fits failed out of a total of {len(outs)}; their scores "
-                f"are set to error_score={self.search.error_score!r}. The first "
-                f"failure:\n{next(o['fit_error'] for o in outs if o['fit_error'])}",
+                fit_failure_message(
+                    len(errors), len(outs), self.search.error_score, errors
+                ),
                 FitFailedWarning,
                 stacklevel=3,
             )
@@ -407,23 +459,42 @@ class BaseIncrementalSearchCV(BaseSearchCV):
     }
     _parameter_constraints.update(
         {
-            "param_distributions": [dict, list, Space],
+            "param_distributions": [dict, list, Space, None],
+            "param_grid": [dict, list, Space, None],
+            "search_spaces": [dict, list, Space, None],
+            "n_iter": [Interval(numbers.Integral, 1, None, closed="left"), None],
             "resource": [str],
             "random_state": ["random_state"],
             "checkpoint": [str, os.PathLike, None],
         }
     )
 
-    def _run_search(self, evaluate_candidates):  # pragma: no cover - fit overrides
+    def _run_search(self, evaluate_candidates, *, callback_ctx=None):
+        # pragma: no cover - fit overrides; BaseSearchCV declares it abstract
         raise NotImplementedError("Continuation searches run through fit().")
 
     def _resource_bounds(self, resource, y, splits):
-        """``(min_resource, max_resource)`` of the schedule; subclasses decide."""
+        """``(min_resource, max_resource)`` of the schedule."""
+        raise NotImplementedError
+
+    def _n_evaluations(self, spaces, min_resource, max_resource):
+        """About how many (candidate, budget) rows the schedule records."""
+        raise NotImplementedError
+
+    def _run_schedule(self, engine, spaces, min_resource, max_resource, rng):
+        """Run the schedule: draw candidates, ``engine.advance`` them, drop
+        the losers. Rows of ``cv_results_`` are recorded by the engine."""
         raise NotImplementedError
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None, **params):
         """Run the search, continuing models from one rung to the next.
+
+        The steps are ``BaseSearchCV.fit``'s (scorers, parameter routing,
+        scikit-learn's callback tasks, best candidate, refit, attributes),
+        with the candidates' evaluations run by the continuation engine
+        instead of ``evaluate_candidates``, which would clone a fresh
+        estimator for every candidate and fold.
 
         Parameters
         ----------
@@ -435,6 +506,8 @@ class BaseIncrementalSearchCV(BaseSearchCV):
             Parameters for the estimator's ``fit``, the scorer and the CV
             splitter (``groups``), routed as by ``GridSearchCV``;
             sample-aligned ones (``sample_weight``) are sliced per fold.
+            ``classes`` (for ``partial_fit``) is passed to the first
+            ``partial_fit`` of every fold model and never to ``fit``.
 
         Returns
         -------
@@ -444,9 +517,14 @@ class BaseIncrementalSearchCV(BaseSearchCV):
         X, y = indexable(X, y)
         params = _check_method_params(X, params=params)
         routed = self._get_routed_params_for_fit(params)
+        sample_weight = params.get("sample_weight")
+        metadata = None if sample_weight is None else {"sample_weight": sample_weight}
+        root_ctx = init_callback_context(
+            self, max_subtasks=1 + (self.refit is not False)
+        ).call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
 
-        spaces = check_search_spaces(self.param_distributions, "param_distributions")
-        check_param_names(self.estimator, spaces)
+        spaces, space_name = resolve_space(self)
+        check_param_names(self.estimator, spaces, space_name)
         searched = {name for space in spaces for name in space.names}
         resource = resolve_resource(self.estimator, self.resource, searched)
         _warn_about_skorch_split(self.estimator, resource)
@@ -455,9 +533,7 @@ class BaseIncrementalSearchCV(BaseSearchCV):
         self.n_splits_ = len(splits)
         min_resource, max_resource = self._resource_bounds(resource, y, splits)
         rng = check_random_state(self.random_state)
-        classes = (
-            np.unique(y) if is_classifier(self.estimator) and y is not None else None
-        )
+        classes = self._classes(y, routed.estimator.fit)
 
         engine = _Engine(self, X, y, splits, routed, scorers, resource, classes, rng)
         if self.checkpoint is not None:
@@ -466,8 +542,11 @@ class BaseIncrementalSearchCV(BaseSearchCV):
         self.resource_ = resource.param or resource.kind
         self.max_resource_, self.min_resource_ = max_resource, min_resource
         engine.progress = Progress(
-            self, self._n_evaluations(min_resource, max_resource), self.verbose
+            self, self._n_evaluations(spaces, min_resource, max_resource), self.verbose
         )
+        engine.callback_ctx = root_ctx.subcontext(
+            task_name="search", max_subtasks=None
+        ).call_on_fit_task_begin(estimator=self)
         try:
             with engine.parallel:
                 self._run_schedule(engine, spaces, min_resource, max_resource, rng)
@@ -478,6 +557,7 @@ class BaseIncrementalSearchCV(BaseSearchCV):
             raise
         finally:
             engine.progress.close()
+        engine.callback_ctx.call_on_fit_task_end(estimator=self)
         results = engine.results()
 
         first = next(o["test_scores"] for o in engine.out if o["fit_error"] is None)
@@ -496,29 +576,48 @@ class BaseIncrementalSearchCV(BaseSearchCV):
             self.best_params_ = results["params"][self.best_index_]
         self.cv_results_ = results
         if self.refit:
+            refit_ctx = root_ctx.subcontext(task_name="refit-with-best-params")
             start = time.perf_counter()
             # torch's RNG too (a skorch net's init and shuffling), so that the
             # refitted net, not only the search, follows random_state.
             with _torch_seeded(rng.randint(2**31 - 1)):
                 self.best_estimator_ = self._refit_best(
-                    X, y, routed.estimator.fit, resource, classes
+                    X, y, routed.estimator.fit, resource, classes, refit_ctx, metadata
                 )
             self.refit_time_ = time.perf_counter() - start
             if hasattr(self.best_estimator_, "feature_names_in_"):
                 self.feature_names_in_ = self.best_estimator_.feature_names_in_
+            refit_ctx.call_on_fit_task_end(
+                estimator=self, X=X, y=y, metadata=metadata
+            )
         self.scorer_ = getattr(scorers, "_scorers", scorers)
         self.cv_results_ = results
+        root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
         return self
 
-    def _refit_best(self, X, y, fit_params, resource, classes):
+    def _classes(self, y, fit_params):
+        """The classes ``partial_fit`` is told: the user's ``classes=`` fit
+        parameter (which may list classes absent from ``y``), else y's."""
+        if not is_classifier(self.estimator) or y is None:
+            return None
+        prefix, _ = _final_step(self.estimator)
+        given = fit_params.get(prefix + "classes", fit_params.get("classes"))
+        return np.unique(y) if given is None else np.asarray(given)
+
+    def _refit_best(self, X, y, fit_params, resource, classes, callback_ctx, metadata):
         """A plain fit of the winning configuration at its budget, on all the
         data: what GridSearchCV's refit does."""
         estimator = clone(self.estimator).set_params(
             **clone(self.best_params_, safe=False)
         )
-        if y is not None:
-            return estimator.fit(X, y, **fit_params)
-        return estimator.fit(X, **fit_params)
+        fit_params = fit_only(estimator, fit_params)
+        with callback_ctx.propagate_callback_context(estimator):
+            callback_ctx.call_on_fit_task_begin(
+                estimator=self, X=X, y=y, metadata=metadata
+            )
+            if y is not None:
+                return estimator.fit(X, y, **fit_params)
+            return estimator.fit(X, **fit_params)
 
     @staticmethod
     def _select_best_index(refit, refit_metric, results):

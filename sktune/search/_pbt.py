@@ -1,6 +1,7 @@
 """PBTSearchCV: population-based training with cross-validation."""
 
 import copy
+import inspect
 import numbers
 
 import numpy as np
@@ -9,11 +10,34 @@ from sklearn.base import clone
 from sktune.schedules._pbt import perturb, truncation_selection
 from sktune.search._incremental import BaseIncrementalSearchCV, _torch_seeded
 from sktune.search._resources import _final_step, _is_skorch, advance
+from sktune.space import sample_distinct, total_size, warn_small_space
 from sktune.utils._sklearn_compat import Interval, _num_samples
 
 # skorch rebuilds the module (or criterion) and the optimizer when these
 # change, which would throw away the weights a member inherited.
 _REINITIALISING = ("module__", "criterion__")
+
+
+def _training_length(estimator, resource):
+    """The estimator's own training length in resource units, or None.
+
+    Its value of the resource parameter counts when the user set it (it
+    differs from the class default), or when the parameter is a real length
+    (trees, boosting rounds, skorch epochs) rather than a cap on iterations
+    that the estimator's own convergence test usually ends first.
+    """
+    own = resource.default_max(estimator)
+    if own is None:
+        return None
+    _, final = _final_step(estimator)
+    name = resource.param.rsplit("__", 1)[-1]
+    try:
+        default = inspect.signature(type(final).__init__).parameters[name].default
+    except (KeyError, TypeError, ValueError):
+        default = inspect.Parameter.empty
+    if own != default or resource.kind in ("warm_start", "epochs", "restart"):
+        return int(own)
+    return None
 
 
 class PBTSearchCV(BaseIncrementalSearchCV):
@@ -46,14 +70,25 @@ class PBTSearchCV(BaseIncrementalSearchCV):
         searched parameter mutable except skorch's ``module__*`` and
         ``criterion__*``, whose change would re-initialise the network (naming
         one of those raises).
-    population_size : int, default=8
-        Number of members.
+    population_size : int or None, default=None
+        Number of members: ``n_iter`` when that is given, else 8.
     resource : str, default="auto"
         What a step counts, as for :class:`~sktune.HyperbandSearchCV`.
-    n_steps : int, default=10
-        Steps of training; each member trains ``n_steps * step_size`` units.
-    step_size : int, default=1
-        Resource units between two exploit/explore rounds.
+    n_steps : int or None, default=None
+        Steps of training (exploit/explore rounds come between steps).
+    step_size : int or None, default=None
+        Resource units per step. With both ``None``, a member trains as long
+        as the estimator says: the total is the estimator's own value of the
+        resource when the user set it (``max_epochs=20`` of a skorch net,
+        ``max_iter=50``), or when it counts trees or epochs
+        (``n_estimators``, HistGradientBoosting's ``max_iter``, skorch's
+        ``max_epochs``), split into ``min(total, 10)`` steps as even as
+        whole units allow (``budgets_``). A default that is only a cap for
+        the estimator's own convergence test (SGD's ``max_iter=1000``,
+        MLP's 200) is not a training length: then 10 steps of 1 unit. With
+        only ``n_steps``, the same total is split into that many steps; with
+        only ``step_size``, steps of that size cover it; with both, each
+        member trains ``n_steps * step_size`` units.
     quantile : float, default=0.25
         Fraction of the population replaced (and copied from) each round.
     resample_probability : float, default=0.25
@@ -62,6 +97,11 @@ class PBTSearchCV(BaseIncrementalSearchCV):
     perturb_factors : tuple of float, default=(0.8, 1.2)
         Factors for log-scaled parameters; a linear parameter moves by
         ``factor - 1`` of its range, a categorical to a neighbouring choice.
+    n_iter : int or None, default=None
+        The population size, for code written for ``RandomizedSearchCV``:
+        as many configurations start as it says (each trains the full
+        budget, so PBT costs what random search of ``n_iter`` full fits
+        costs). Giving it with a different ``population_size`` raises.
     scoring, n_jobs, refit, cv, verbose, random_state, error_score, \
 return_train_score
         As for :class:`~sktune.HyperbandSearchCV`. A member whose fit fails
@@ -91,6 +131,10 @@ return_train_score
         The winning lineage's hyperparameters, step by step.
     best_estimator_ : estimator
         The schedule replayed from scratch on all the data.
+    budgets_ : list of int
+        The resource each member has reached at the end of each step.
+    population_size_ : int
+        The number of members.
 
     References
     ----------
@@ -115,9 +159,12 @@ return_train_score
         **BaseIncrementalSearchCV._parameter_constraints,
         "mutable": [list, tuple, None],
         "initial_population": [list, None],
-        "population_size": [Interval(numbers.Integral, 2, None, closed="left")],
-        "n_steps": [Interval(numbers.Integral, 1, None, closed="left")],
-        "step_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "population_size": [
+            Interval(numbers.Integral, 2, None, closed="left"),
+            None,
+        ],
+        "n_steps": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "step_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "quantile": [Interval(numbers.Real, 0, 0.5, closed="right")],
         "resample_probability": [Interval(numbers.Real, 0, 1, closed="both")],
         "perturb_factors": [tuple, list],
@@ -126,14 +173,15 @@ return_train_score
     def __init__(
         self,
         estimator,
-        param_distributions,
+        param_distributions=None,
         *,
+        n_iter=None,
         initial_population=None,
         mutable=None,
-        population_size=8,
+        population_size=None,
         resource="auto",
-        n_steps=10,
-        step_size=1,
+        n_steps=None,
+        step_size=None,
         quantile=0.25,
         resample_probability=0.25,
         perturb_factors=(0.8, 1.2),
@@ -146,6 +194,8 @@ return_train_score
         error_score=np.nan,
         return_train_score=False,
         checkpoint=None,
+        param_grid=None,
+        search_spaces=None,
     ):
         super().__init__(
             estimator=estimator,
@@ -158,6 +208,7 @@ return_train_score
             return_train_score=return_train_score,
         )
         self.param_distributions = param_distributions
+        self.n_iter = n_iter
         self.initial_population = initial_population
         self.mutable = mutable
         self.population_size = population_size
@@ -169,12 +220,52 @@ return_train_score
         self.perturb_factors = perturb_factors
         self.random_state = random_state
         self.checkpoint = checkpoint
+        self.param_grid = param_grid
+        self.search_spaces = search_spaces
 
     def _resource_bounds(self, resource, y, splits):
-        return self.step_size, self.n_steps * self.step_size
+        self.budgets_ = self._budgets(resource)
+        return self.budgets_[0], self.budgets_[-1]
 
-    def _n_evaluations(self, min_resource, max_resource):
-        return self.population_size * self.n_steps
+    def _budgets(self, resource):
+        """The resource reached at the end of each step (see ``n_steps``)."""
+        n_steps, step_size = self.n_steps, self.step_size
+        if n_steps is not None and step_size is not None:
+            return [(i + 1) * step_size for i in range(n_steps)]
+        total = _training_length(self.estimator, resource)
+        if step_size is not None:
+            n_steps = -(-total // step_size) if total else 10
+            return [(i + 1) * step_size for i in range(n_steps)]
+        if not total or (n_steps is not None and n_steps > total):
+            return list(range(1, (n_steps or 10) + 1))
+        n_steps = n_steps or min(total, 10)
+        return [int(np.floor(total * (i + 1) / n_steps + 0.5)) for i in range(n_steps)]
+
+    def _population(self, spaces, warn):
+        """The number of members (see ``population_size`` and ``n_iter``)."""
+        if self.n_iter is not None:
+            if self.population_size not in (None, self.n_iter):
+                raise ValueError(
+                    f"The 'n_iter' parameter ({self.n_iter}) sets the population "
+                    f"size, which population_size={self.population_size} "
+                    "contradicts; give one of them."
+                )
+            if self.n_iter < 2:
+                raise ValueError(
+                    "The 'n_iter' parameter of PBTSearchCV is the population size "
+                    f"and must be at least 2; got {self.n_iter}."
+                )
+            total = total_size(spaces)
+            if self.initial_population is None and total is not None:
+                if total < self.n_iter:
+                    if warn:
+                        warn_small_space(total, self.n_iter)
+                    return max(2, total)
+            return self.n_iter
+        return 8 if self.population_size is None else self.population_size
+
+    def _n_evaluations(self, spaces, min_resource, max_resource):
+        return self._population(spaces, warn=False) * len(self.budgets_)
 
     def _mutable_names(self, spaces):
         searched = [name for space in spaces for name in space.names]
@@ -211,14 +302,14 @@ return_train_score
                 f"{self.perturb_factors!r}."
             )
         mutable = self._mutable_names(spaces)
+        self.population_size_ = self._population(spaces, warn=True)
         which, points = self._initial_points(spaces, rng)
         members = engine.new_candidates(points)
         for slot, (member, s) in enumerate(zip(members, which)):
             member.slot, member.space, member.parent = slot, spaces[s], -1
             member.schedule = []
 
-        for step in range(self.n_steps):
-            budget = (step + 1) * self.step_size
+        for step, budget in enumerate(self.budgets_):
             for member in members:
                 member.schedule.append(dict(member.params))
             scores = engine.advance(
@@ -232,7 +323,7 @@ return_train_score
             )
             for member in members:
                 member.parent = -1
-            if step + 1 == self.n_steps:
+            if step + 1 == len(self.budgets_):
                 break
             for loser, winner in truncation_selection(scores, self.quantile, rng):
                 self._exploit_and_explore(
@@ -243,14 +334,17 @@ return_train_score
 
     def _initial_points(self, spaces, rng):
         """``(subspace index, point)`` lists of the starting population."""
+        n = self.population_size_
         if self.initial_population is None:
-            which = rng.randint(len(spaces), size=self.population_size)
-            return which, [spaces[s].rvs(1, rng)[0] for s in which]
+            # distinct configurations while the space has them, then again
+            drawn = sample_distinct(spaces, n, rng)
+            drawn = [drawn[i % len(drawn)] for i in range(n)]
+            return [s for s, _ in drawn], [dict(p) for _, p in drawn]
         points = [dict(p) for p in self.initial_population]
-        if len(points) != self.population_size:
+        if len(points) != n:
             raise ValueError(
                 f"The 'initial_population' parameter has {len(points)} members; "
-                f"population_size is {self.population_size}."
+                f"the population size is {n}."
             )
         which = []
         for point in points:
@@ -311,12 +405,14 @@ return_train_score
         step = int(self.cv_results_["step"][index])
         return [dict(p) for p in self._schedules[slot][: step + 1]]
 
-    def _refit_best(self, X, y, fit_params, resource, classes):
+    def _refit_best(self, X, y, fit_params, resource, classes, callback_ctx, metadata):
         """Replay the winning lineage's schedule from scratch on all data."""
         schedule = self._schedule_of(self.best_index_)
         model = clone(self.estimator).set_params(**clone(schedule[0], safe=False))
         rows = np.arange(_num_samples(X))
         seed = self.random_state if isinstance(self.random_state, int) else 0
+        callback_ctx.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
+        budgets = [0] + list(self.budgets_)
         with _torch_seeded(seed):
             for step, params in enumerate(schedule):
                 if step:
@@ -328,8 +424,8 @@ return_train_score
                     y,
                     rows,
                     fit_params,
-                    step * self.step_size,
-                    (step + 1) * self.step_size,
+                    budgets[step],
+                    budgets[step + 1],
                     classes,
                 )
         return model

@@ -37,6 +37,7 @@ final step (``"clf__n_estimators"``); for the pass-based kinds the preceding
 steps are fitted on the first call and only transform afterwards.
 """
 
+import inspect
 import warnings
 from dataclasses import dataclass
 
@@ -159,6 +160,41 @@ def resolve_resource(estimator, resource, searched=()):
     return Resource(_kind_for(final, resource[len(prefix) :]), resource)
 
 
+def _accepts(method, name):
+    """Whether ``method`` takes a keyword ``name`` (or any keyword)."""
+    try:
+        parameters = inspect.signature(method).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    return any(
+        p.name == name or p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters
+    )
+
+
+def fit_only(model, fit_params):
+    """``fit_params`` less those only the final step's ``partial_fit`` takes.
+
+    ``fit(X, y, classes=...)`` is how dask-ml's searches are called: ``classes``
+    goes to ``partial_fit``, and a plain ``fit`` (a restart, the refit) must
+    not receive it.
+    """
+    prefix, final = _final_step(model)
+    partial_fit = getattr(final, "partial_fit", None)
+    if partial_fit is None:
+        return fit_params
+    kept = {}
+    for key, value in fit_params.items():
+        name = key[len(prefix) :] if prefix and key.startswith(prefix) else key
+        if (
+            (not prefix or key.startswith(prefix))
+            and _accepts(partial_fit, name)
+            and not _accepts(final.fit, name)
+        ):
+            continue
+        kept[key] = value
+    return kept
+
+
 def _fit_params_for(prefix, fit_params):
     """Fit parameters routed to the final step of a pipeline."""
     if not prefix:
@@ -184,10 +220,11 @@ def advance(model, resource, X, y, rows, fit_params, done, budget, classes):
         model = clone(model)
         if param is not None:
             model.set_params(**{param: budget})
-        model.fit(X_train, y_train, **fit_params)
+        model.fit(X_train, y_train, **fit_only(model, fit_params))
         return model
     prefix, final = _final_step(model)
     if kind in ("warm_start", "warm_start_increment"):
+        fit_params = fit_only(model, fit_params)
         user_warm = model.get_params()[prefix + "warm_start"]
         warm = {prefix + "warm_start": True} if done else {}
         count = budget if kind == "warm_start" else budget - done
@@ -211,6 +248,8 @@ def advance(model, resource, X, y, rows, fit_params, done, budget, classes):
         final_params = _fit_params_for(prefix, fit_params)
     else:
         final_params = fit_params
+    # the search's classes: the user's own ``classes=`` when given
+    final_params = {k: v for k, v in final_params.items() if k != "classes"}
     first = {"classes": classes} if done == 0 and is_classifier(final) else {}
     if kind == "epochs":
         final.partial_fit(
