@@ -683,7 +683,7 @@ def warn_small_space(total, n_iter, what="n_iter"):
     """Warn, as RandomizedSearchCV does, that a finite space is all there is."""
     warnings.warn(
         f"The total space of parameters {total} is smaller than {what}={n_iter}. "
-        f"Running {total} iterations: each point once.",
+        f"Running {total} configurations: each point once.",
         UserWarning,
         stacklevel=3,
     )

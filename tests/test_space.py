@@ -182,7 +182,6 @@ def test_check_search_spaces_accepts_a_dict_or_a_list_of_dicts():
         (lambda: Space({"gamma": 0.1}), TypeError, "Parameter 'gamma'"),
         (lambda: Space({"gamma": []}), ValueError, "'gamma'.*empty"),
         (lambda: Space({"gamma": np.ones((2, 2))}), ValueError, "'gamma'"),
-        (lambda: Space({}), ValueError, "at least one"),
         (lambda: Space([("a", [1])]), TypeError, "dict"),
         (lambda: check_search_spaces([]), ValueError, "empty"),
         (lambda: check_search_spaces("a"), TypeError, "dict"),

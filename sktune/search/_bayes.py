@@ -2,10 +2,10 @@
 
 import math
 import numbers
-from collections.abc import Iterator
 import os
 import time
 import warnings
+from collections.abc import Iterator
 
 import numpy as np
 from sklearn.exceptions import FitFailedWarning

@@ -7,8 +7,8 @@ from sklearn.base import is_classifier
 
 from sktune.optimize import Optimizer
 from sktune.schedules._hyperband import Bracket, hyperband_brackets
-from sktune.space import point_key, sample_distinct, total_size
 from sktune.search._incremental import BaseIncrementalSearchCV
+from sktune.space import point_key, sample_distinct, total_size, warn_small_space
 from sktune.utils._sklearn_compat import Interval, StrOptions
 
 # Scores at one budget needed before the GP models it (``sampler="bayes"``).
@@ -236,11 +236,14 @@ n_splits_, multimetric_
             )
         return int(min_resource), int(max_resource)
 
-    def _brackets(self, spaces, min_resource, max_resource):
+    def _brackets(self, spaces, min_resource, max_resource, warn=False):
         """Hyperband's brackets, sized by ``n_iter`` and the space.
 
-        A bracket never starts more configurations than a finite space has
-        (its later rungs keep ``1 / factor`` of what it started).
+        A finite space with no more points than the brackets would start in
+        all is run as one bracket that starts each point once: the most
+        exploratory bracket whose first rung the points can fill (two points
+        go straight to ``max_resource``, as in a grid search; 27 points with
+        ``factor=3`` start at ``max_resource / 27``).
         """
         brackets = hyperband_brackets(
             min_resource,
@@ -251,29 +254,40 @@ n_splits_, multimetric_
         scale = 1.0
         if self.n_iter is not None:
             scale = self.n_iter / sum(b.n_candidates[0] for b in brackets)
-        cap = total_size(spaces)
-        sized = []
-        for bracket in brackets:
-            n = max(1, int(round(bracket.n_candidates[0] * scale)))
-            if cap is not None:
-                n = min(n, cap)
-            if n != bracket.n_candidates[0]:
-                counts = tuple(
-                    min(planned, max(1, int(np.floor(n * self.factor**-i + 1e-9))))
-                    if i
-                    else n
-                    for i, planned in enumerate(bracket.n_candidates)
+        starts = [max(1, int(round(b.n_candidates[0] * scale))) for b in brackets]
+        total = total_size(spaces)
+        if total is not None and total <= sum(starts):
+            if warn and total < sum(starts):
+                warn_small_space(
+                    total,
+                    self.n_iter or sum(starts),
+                    "n_iter"
+                    if self.n_iter
+                    else "the number of configurations Hyperband starts, n",
                 )
-                bracket = Bracket(bracket.index, counts, bracket.budgets)
-            sized.append(bracket)
-        return sized
+            depth = int(np.floor(np.log(total) / np.log(self.factor) + 1e-9))
+            fitting = [b for b in brackets if b.index <= depth]
+            bracket = fitting[0] if fitting else brackets[-1]
+            return [self._resized(bracket, total)]
+        return [self._resized(b, n) for b, n in zip(brackets, starts)]
+
+    def _resized(self, bracket, n):
+        """``bracket`` starting ``n`` configurations; each rung keeps the best
+        ``1 / factor`` of them, at least one."""
+        if n == bracket.n_candidates[0]:
+            return bracket
+        counts = [n] + [
+            max(1, int(np.floor(n * self.factor**-i + 1e-9)))
+            for i in range(1, len(bracket.budgets))
+        ]
+        return Bracket(bracket.index, tuple(counts), bracket.budgets)
 
     def _n_evaluations(self, spaces, min_resource, max_resource):
         brackets = self._brackets(spaces, min_resource, max_resource)
         return sum(sum(bracket.n_candidates) for bracket in brackets)
 
     def _run_schedule(self, engine, spaces, min_resource, max_resource, rng):
-        brackets = self._brackets(spaces, min_resource, max_resource)
+        brackets = self._brackets(spaces, min_resource, max_resource, warn=True)
         self.brackets_, self.n_resources_, self.n_candidates_ = [], [], []
         for bracket in brackets:
             params = self._sample(spaces, bracket.n_candidates[0], engine, rng)

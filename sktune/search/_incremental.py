@@ -57,6 +57,7 @@ from sktune.utils._sklearn_compat import (
     _fit_context,
     _NoCallbacks,
     _safe_indexing,
+    _safe_split,
     init_callback_context,
 )
 
@@ -166,14 +167,14 @@ def _advance_and_score(shared, seed, model, train, test, done, budget, callback_
     else:
         scorer, score_params = shared.scorer, shared.score_params
         test_params = _check_method_params(X, params=score_params, indices=test)
-        scores = _score(model, X, y, test, scorer, test_params, error_score)
+        scores = _score(model, X, y, test, train, scorer, test_params, error_score)
         out["test_scores"], out["non_finite"] = finite_or_error_score(
             scores, error_score
         )
         if shared.return_train_score:
             train_params = _check_method_params(X, params=score_params, indices=train)
             out["train_scores"] = finite_or_error_score(
-                _score(model, X, y, train, scorer, train_params, error_score),
+                _score(model, X, y, train, train, scorer, train_params, error_score),
                 error_score,
             )[0]
     out["score_time"] = time.perf_counter() - start
@@ -209,12 +210,13 @@ def _retrain(model, trail, fold, resource, X, y, rows_at, fit_params, classes):
     return model
 
 
-def _score(model, X, y, rows, scorer, score_params, error_score):
-    X_rows = _safe_indexing(X, rows)
+def _score(model, X, y, rows, train, scorer, score_params, error_score):
+    # a precomputed kernel or distance matrix: rows against training rows
+    X_rows, y_rows = _safe_split(model, X, y, rows, train)
     try:
         if y is None:
             return scorer(model, X_rows, **score_params)
-        return scorer(model, X_rows, _safe_indexing(y, rows), **score_params)
+        return scorer(model, X_rows, y_rows, **score_params)
     except Exception:
         if error_score == "raise":
             raise
@@ -246,7 +248,9 @@ class _Engine:
             scorer=scorer,
             return_train_score=search.return_train_score,
             error_score=search.error_score,
-            metadata=None if sample_weight is None else {"sample_weight": sample_weight},
+            metadata=None
+            if sample_weight is None
+            else {"sample_weight": sample_weight},
         )
         # scikit-learn's callback context of the search task; each advance
         # is one iteration task holding one task per (candidate, fold)
@@ -587,9 +591,7 @@ class BaseIncrementalSearchCV(BaseSearchCV):
             self.refit_time_ = time.perf_counter() - start
             if hasattr(self.best_estimator_, "feature_names_in_"):
                 self.feature_names_in_ = self.best_estimator_.feature_names_in_
-            refit_ctx.call_on_fit_task_end(
-                estimator=self, X=X, y=y, metadata=metadata
-            )
+            refit_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)
         self.scorer_ = getattr(scorers, "_scorers", scorers)
         self.cv_results_ = results
         root_ctx.call_on_fit_task_end(estimator=self, X=X, y=y, metadata=metadata)

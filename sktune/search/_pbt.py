@@ -69,7 +69,8 @@ class PBTSearchCV(BaseIncrementalSearchCV):
         fixed and are only inherited on exploit. ``None`` makes every
         searched parameter mutable except skorch's ``module__*`` and
         ``criterion__*``, whose change would re-initialise the network (naming
-        one of those raises).
+        one of those raises), and parameters whose values are estimators (a
+        pipeline step swapped into a live model would be unfitted).
     population_size : int or None, default=None
         Number of members: ``n_iter`` when that is given, else 8.
     resource : str, default="auto"
@@ -85,10 +86,9 @@ class PBTSearchCV(BaseIncrementalSearchCV):
         ``max_epochs``), split into ``min(total, 10)`` steps as even as
         whole units allow (``budgets_``). A default that is only a cap for
         the estimator's own convergence test (SGD's ``max_iter=1000``,
-        MLP's 200) is not a training length: then 10 steps of 1 unit. With
-        only ``n_steps``, the same total is split into that many steps; with
-        only ``step_size``, steps of that size cover it; with both, each
-        member trains ``n_steps * step_size`` units.
+        MLP's 200) is not a training length: then 10 steps of 1 unit. When
+        either is given, each member trains ``n_steps * step_size`` units
+        (``n_steps`` 10 and ``step_size`` 1 when not given).
     quantile : float, default=0.25
         Fraction of the population replaced (and copied from) each round.
     resample_probability : float, default=0.25
@@ -229,40 +229,38 @@ return_train_score
 
     def _budgets(self, resource):
         """The resource reached at the end of each step (see ``n_steps``)."""
-        n_steps, step_size = self.n_steps, self.step_size
-        if n_steps is not None and step_size is not None:
+        if self.n_steps is not None or self.step_size is not None:
+            n_steps, step_size = self.n_steps or 10, self.step_size or 1
             return [(i + 1) * step_size for i in range(n_steps)]
         total = _training_length(self.estimator, resource)
-        if step_size is not None:
-            n_steps = -(-total // step_size) if total else 10
-            return [(i + 1) * step_size for i in range(n_steps)]
-        if not total or (n_steps is not None and n_steps > total):
-            return list(range(1, (n_steps or 10) + 1))
-        n_steps = n_steps or min(total, 10)
+        if not total:
+            return list(range(1, 11))
+        n_steps = min(total, 10)
         return [int(np.floor(total * (i + 1) / n_steps + 0.5)) for i in range(n_steps)]
 
     def _population(self, spaces, warn):
-        """The number of members (see ``population_size`` and ``n_iter``)."""
-        if self.n_iter is not None:
-            if self.population_size not in (None, self.n_iter):
-                raise ValueError(
-                    f"The 'n_iter' parameter ({self.n_iter}) sets the population "
-                    f"size, which population_size={self.population_size} "
-                    "contradicts; give one of them."
-                )
-            if self.n_iter < 2:
-                raise ValueError(
-                    "The 'n_iter' parameter of PBTSearchCV is the population size "
-                    f"and must be at least 2; got {self.n_iter}."
-                )
-            total = total_size(spaces)
-            if self.initial_population is None and total is not None:
-                if total < self.n_iter:
-                    if warn:
-                        warn_small_space(total, self.n_iter)
-                    return max(2, total)
-            return self.n_iter
-        return 8 if self.population_size is None else self.population_size
+        """The number of members (see ``population_size`` and ``n_iter``).
+
+        A finite space with fewer points than that starts each point once
+        (an empty space: one member), with a warning.
+        """
+        if self.n_iter is not None and self.population_size not in (
+            None,
+            self.n_iter,
+        ):
+            raise ValueError(
+                f"The 'n_iter' parameter ({self.n_iter}) sets the population "
+                f"size, which population_size={self.population_size} "
+                "contradicts; give one of them."
+            )
+        n = self.n_iter or self.population_size or 8
+        total = total_size(spaces)
+        if self.initial_population is None and total is not None and total < n:
+            if warn:
+                name = "n_iter" if self.n_iter else "population_size"
+                warn_small_space(total, n, name)
+            return total
+        return n
 
     def _n_evaluations(self, spaces, min_resource, max_resource):
         return self._population(spaces, warn=False) * len(self.budgets_)
@@ -276,7 +274,18 @@ return_train_score
             return skorch and name[len(prefix) :].startswith(_REINITIALISING)
 
         if self.mutable is None:
-            return {name for name in searched if not reinitialises(name)}
+            # A step or estimator swapped in a live model would be unfitted.
+            swaps = {
+                name
+                for space in spaces
+                for name, dim in zip(space.names, space.dimensions)
+                if any(hasattr(v, "get_params") for v in getattr(dim, "choices", ()))
+            }
+            return {
+                name
+                for name in searched
+                if not reinitialises(name) and name not in swaps
+            }
         for name in self.mutable:
             if name not in searched:
                 raise ValueError(
@@ -415,8 +424,16 @@ return_train_score
         budgets = [0] + list(self.budgets_)
         with _torch_seeded(seed):
             for step, params in enumerate(schedule):
-                if step:
-                    model.set_params(**clone(params, safe=False))
+                # only what changed: setting a pipeline step (or a skorch
+                # module__*) again would replace the fitted one
+                before = schedule[step - 1]
+                changed = {
+                    k: v
+                    for k, v in params.items()
+                    if k not in before or before[k] is not v
+                }
+                if step and changed:
+                    model.set_params(**clone(changed, safe=False))
                 model = advance(
                     model,
                     resource,

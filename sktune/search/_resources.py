@@ -47,7 +47,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
 
-from sktune.utils._sklearn_compat import _safe_indexing
+from sktune.utils._sklearn_compat import _safe_split
 
 
 @dataclass(frozen=True)
@@ -213,8 +213,8 @@ def advance(model, resource, X, y, rows, fit_params, done, budget, classes):
     ``"n_samples"``); ``fit_params`` are sliced to them. Returns the model,
     which may be a new object.
     """
-    X_train = _safe_indexing(X, rows)
-    y_train = None if y is None else _safe_indexing(y, rows)
+    # a precomputed kernel or distance matrix is cut on both axes
+    X_train, y_train = _safe_split(model, X, y, rows)
     kind, param = resource.kind, resource.param
     if kind in ("restart", "n_samples"):
         model = clone(model)
@@ -238,11 +238,10 @@ def advance(model, resource, X, y, rows, fit_params, done, budget, classes):
     # Pass-based kinds: fit the preceding steps once, then continue the last.
     if isinstance(model, Pipeline):
         head = model[:-1]
-        X_train = (
-            head.fit_transform(X_train, y_train)
-            if done == 0
-            else head.transform(X_train)
-        )
+        if len(head.steps) and done == 0:
+            X_train = head.fit_transform(X_train, y_train)
+        elif len(head.steps):
+            X_train = head.transform(X_train)
         prefix, final = _final_step(model[-1])
         prefix = model.steps[-1][0] + "__" + prefix
         final_params = _fit_params_for(prefix, fit_params)

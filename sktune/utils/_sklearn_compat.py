@@ -12,8 +12,8 @@ from sklearn.base import _fit_context
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils._indexing import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.metaestimators import _safe_split
 from sklearn.utils.validation import _check_method_params, _num_samples
-
 
 
 def checked_cv(search):
@@ -61,4 +61,5 @@ __all__ = [
     "_fit_context",
     "_num_samples",
     "_safe_indexing",
+    "_safe_split",
 ]
