@@ -647,35 +647,44 @@ def sample_distinct(spaces, n, random_state=None):
     """Draw up to ``n`` distinct ``(subspace, point)`` pairs from the priors.
 
     A finite space with at most ``n`` points gives all of them (in a random
-    order); a larger finite one is sampled without replacement; an infinite
-    one by rejecting the rare repeats. Each draw picks a subspace uniformly,
-    as the searches do.
+    order). Otherwise each draw picks a subspace uniformly, as the searches
+    do, and a point from its prior; a repeat is drawn again, and a finite
+    subspace whose prior keeps repeating is finished from its enumerated
+    points not yet drawn.
     """
     rng = check_random_state(random_state)
     total = total_size(spaces)
-    if total is not None and total <= _ENUMERATE_MAX and total <= n:
+    if total is not None and total <= min(n, _ENUMERATE_MAX):
         pairs = [(s, p) for s, space in enumerate(spaces) for p in space.grid()]
         return [pairs[i] for i in rng.permutation(len(pairs))]
-    chosen, seen = [], set()
-    exhausted = set()
-    for _ in range(100 * n):
-        if len(chosen) == n or len(exhausted) == len(spaces):
-            break
+    chosen, seen, closed, left = [], set(), set(), {}
+    repeats = 0
+    while len(chosen) < n and len(closed) < len(spaces):
         s = int(rng.randint(len(spaces)))
+        if s in closed:
+            continue
         space = spaces[s]
-        size = space.size
-        if size is not None and size <= _ENUMERATE_MAX:
-            left = [p for p in space.grid() if point_key(s, space, p) not in seen]
-            if not left:
-                exhausted.add(s)
+        if repeats > 20 * n + 100 and space.size is not None:
+            if space.size > _ENUMERATE_MAX:
+                closed.add(s)  # too large to list, yet its prior keeps repeating
                 continue
-            point = left[rng.randint(len(left))]
+            if s not in left:  # the points not drawn yet, in a random order
+                rest = [p for p in space.grid() if point_key(s, space, p) not in seen]
+                left[s] = [rest[i] for i in rng.permutation(len(rest))]
+            if not left[s]:
+                closed.add(s)
+                continue
+            point = left[s].pop()
         else:
             point = space.rvs(1, rng)[0]
         key = point_key(s, space, point)
-        if key not in seen:
-            seen.add(key)
-            chosen.append((s, point))
+        if key in seen:
+            repeats += 1
+            if space.size is None and repeats > 100 * n + 1000:
+                closed.add(s)  # a degenerate continuous prior
+            continue
+        seen.add(key)
+        chosen.append((s, point))
     return chosen
 
 

@@ -8,8 +8,10 @@ eta : the factor; each rung keeps the best ``1 / eta`` and gives them
 s_max : ``floor(log_eta(R / r_min))``, the index of the most exploratory
     bracket.
 bracket s : starts ``n = ceil((s_max + 1) / (s + 1) * eta ** s)``
-    configurations at budget ``R * eta ** -s``; rung ``i`` keeps
-    ``floor(n * eta ** -i)`` of them at budget ``R * eta ** (i - s)``.
+    configurations at budget ``r_min * eta ** (s_max - s)``; rung ``i``
+    keeps ``floor(n * eta ** -i)`` of them at budget
+    ``r_min * eta ** (i + s_max - s)``, and the last rung gets ``R`` (the
+    same as ``R * eta ** (i - s)`` when ``R / r_min`` is a power of eta).
 
 References
 ----------
@@ -83,7 +85,10 @@ def hyperband_brackets(
         n = int(math.ceil((s_max + 1) / (s + 1) * factor**s))
         n_candidates, budgets = [], []
         for i in range(s + 1):
-            budget = max_resource * factor ** (i - s)
+            # a ladder from min_resource up by factor, topped by max_resource
+            budget = (
+                max_resource if i == s else min_resource * factor ** (i + s_max - s)
+            )
             if integer:
                 budget = max(1, int(round(budget)))
             n_candidates.append(max(1, int(math.floor(n * factor ** (-i) + 1e-9))))

@@ -55,7 +55,8 @@ class HyperbandSearchCV(BaseIncrementalSearchCV):
         net, ``"max_iter"`` (passes of ``partial_fit``, or iterations of
         HistGradientBoosting), ``"n_estimators"`` of ensembles, or any other
         integer parameter (refitted from scratch). ``"auto"`` picks the first
-        of these the estimator has, else ``"n_samples"``.
+        of these the estimator has, else ``"n_samples"`` (also, with a
+        warning, when that parameter is itself searched).
     max_resource : int or "auto", default="auto"
         Budget of a configuration in the last rung; ``"auto"`` is the
         estimator's own value of the resource parameter, or the size of the

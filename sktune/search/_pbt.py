@@ -69,8 +69,10 @@ class PBTSearchCV(BaseIncrementalSearchCV):
         fixed and are only inherited on exploit. ``None`` makes every
         searched parameter mutable except skorch's ``module__*`` and
         ``criterion__*``, whose change would re-initialise the network (naming
-        one of those raises), and parameters whose values are estimators (a
-        pipeline step swapped into a live model would be unfitted).
+        one of those raises), parameters whose values are estimators (a
+        pipeline step swapped into a live model would be unfitted) and, when
+        a pipeline is trained pass by pass (``partial_fit``, skorch epochs),
+        the parameters of its steps before the last, which are fitted once.
     population_size : int or None, default=None
         Number of members: ``n_iter`` when that is given, else 8.
     resource : str, default="auto"
@@ -265,10 +267,16 @@ return_train_score
     def _n_evaluations(self, spaces, min_resource, max_resource):
         return self._population(spaces, warn=False) * len(self.budgets_)
 
-    def _mutable_names(self, spaces):
+    def _mutable_names(self, spaces, resource):
         searched = [name for space in spaces for name in space.names]
         prefix, final = _final_step(self.estimator)
         skorch = _is_skorch(final)
+        # Pass by pass, a pipeline's earlier steps are fitted once, on the
+        # first pass: their parameters cannot change afterwards.
+        fixed_head = prefix and resource.kind in ("epochs", "partial_fit")
+
+        def in_head(name):
+            return fixed_head and not name.startswith(prefix)
 
         def reinitialises(name):
             return skorch and name[len(prefix) :].startswith(_REINITIALISING)
@@ -284,7 +292,7 @@ return_train_score
             return {
                 name
                 for name in searched
-                if not reinitialises(name) and name not in swaps
+                if not (reinitialises(name) or in_head(name) or name in swaps)
             }
         for name in self.mutable:
             if name not in searched:
@@ -299,6 +307,13 @@ return_train_score
                     "the optimizer when it changes, losing the inherited weights. "
                     "Search it as a fixed parameter (leave it out of 'mutable')."
                 )
+            if in_head(name):
+                raise ValueError(
+                    f"The 'mutable' parameter {name!r} cannot change during "
+                    "training: the pipeline's steps before the last are fitted "
+                    "once, on the first pass. Search it as a fixed parameter "
+                    "(leave it out of 'mutable')."
+                )
         return set(self.mutable)
 
     def _run_schedule(self, engine, spaces, min_resource, max_resource, rng):
@@ -310,7 +325,7 @@ return_train_score
                 "The 'perturb_factors' parameter must hold positive numbers; got "
                 f"{self.perturb_factors!r}."
             )
-        mutable = self._mutable_names(spaces)
+        mutable = self._mutable_names(spaces, engine.resource)
         self.population_size_ = self._population(spaces, warn=True)
         which, points = self._initial_points(spaces, rng)
         members = engine.new_candidates(points)

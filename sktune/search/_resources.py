@@ -42,10 +42,12 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn import get_config
 from sklearn.base import clone, is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
+from sklearn.utils.metadata_routing import process_routing
 
 from sktune.utils._sklearn_compat import _safe_split
 
@@ -134,6 +136,17 @@ def resolve_resource(estimator, resource, searched=()):
             name = "max_iter"
         else:
             return Resource("n_samples", None)
+        if prefix + name in set(searched):
+            # The user searches the training length itself (a skorch grid
+            # over max_epochs): it stays searched, and the budget is rows.
+            warnings.warn(
+                f"resource='auto' would budget {prefix + name!r}, which is "
+                "searched; the budget is a subsample of each training fold "
+                "(resource='n_samples') instead.",
+                UserWarning,
+                stacklevel=3,
+            )
+            return Resource("n_samples", None)
         resource = prefix + name
     if not isinstance(resource, str):
         raise TypeError(
@@ -206,6 +219,29 @@ def _fit_params_for(prefix, fit_params):
     }
 
 
+def _pipeline_fit_params(pipeline, fit_params):
+    """``(head's, final step's)`` fit parameters of a pipeline whose last step
+    is trained by ``partial_fit``, routed as ``Pipeline.fit`` would route them.
+    """
+    final_name = pipeline.steps[-1][0]
+    head_names = {name for name, _ in pipeline.steps[:-1]}
+    if not get_config().get("enable_metadata_routing", False):
+        head = {
+            key: value
+            for key, value in fit_params.items()
+            if key.split("__", 1)[0] in head_names
+        }
+        prefix, _ = _final_step(pipeline[-1])
+        return head, _fit_params_for(f"{final_name}__{prefix}", fit_params)
+    # metadata routing: what each step requested for fit
+    routed = process_routing(pipeline, "fit", **fit_params)
+    head = {}
+    for name in head_names:
+        head.update(routed[name].get("fit_transform", {}))
+        head.update(routed[name].get("fit", {}))
+    return head, dict(routed[final_name].get("fit", {}))
+
+
 def advance(model, resource, X, y, rows, fit_params, done, budget, classes):
     """Train ``model`` (fitted to budget ``done``, or unfitted if 0) to ``budget``.
 
@@ -238,13 +274,12 @@ def advance(model, resource, X, y, rows, fit_params, done, budget, classes):
     # Pass-based kinds: fit the preceding steps once, then continue the last.
     if isinstance(model, Pipeline):
         head = model[:-1]
+        head_params, final_params = _pipeline_fit_params(model, fit_params)
         if len(head.steps) and done == 0:
-            X_train = head.fit_transform(X_train, y_train)
+            X_train = head.fit_transform(X_train, y_train, **head_params)
         elif len(head.steps):
             X_train = head.transform(X_train)
-        prefix, final = _final_step(model[-1])
-        prefix = model.steps[-1][0] + "__" + prefix
-        final_params = _fit_params_for(prefix, fit_params)
+        _, final = _final_step(model[-1])
     else:
         final_params = fit_params
     # the search's classes: the user's own ``classes=`` when given
