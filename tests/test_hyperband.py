@@ -203,7 +203,11 @@ def test_hyperband_search_cv_results_columns_and_best_at_full_budget(iris):
     X, y = iris
     search = HyperbandSearchCV(
         RandomForestClassifier(n_estimators=9, random_state=0),
-        {"max_depth": Integer(1, 6), "criterion": ["gini", "entropy"]},
+        {
+            "max_depth": Integer(1, 6),
+            "criterion": ["gini", "entropy"],
+            "max_features": Real(0.5, 1.0),  # an infinite space: all brackets
+        },
         cv=3,
         random_state=0,
         return_train_score=True,
@@ -306,10 +310,26 @@ def test_hyperband_search_n_samples_with_svc(cancer):
 
 def test_hyperband_search_refuses_to_search_the_resource(iris):
     search = HyperbandSearchCV(
-        RandomForestClassifier(), {"n_estimators": Integer(1, 9)}
+        RandomForestClassifier(),
+        {"n_estimators": Integer(1, 9)},
+        resource="n_estimators",
     )
     with pytest.raises(ValueError, match="also a searched parameter"):
         search.fit(*iris)
+
+
+def test_hyperband_auto_resource_budgets_rows_when_the_length_is_searched(iris):
+    # a GridSearchCV over n_estimators, swapped: the grid stays searched
+    search = HyperbandSearchCV(
+        RandomForestClassifier(random_state=0),
+        {"n_estimators": [5, 10]},
+        cv=3,
+        random_state=0,
+    )
+    with pytest.warns(UserWarning, match="n_samples"):
+        search.fit(*iris)
+    assert search.resource_ == "n_samples"
+    assert set(search.cv_results_["param_n_estimators"]) == {5, 10}
 
 
 def test_hyperband_search_rejects_unknown_parameters_before_fitting(iris):

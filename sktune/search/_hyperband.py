@@ -128,11 +128,12 @@ n_splits_, multimetric_
     --------
     >>> from sklearn.datasets import load_iris
     >>> from sklearn.ensemble import RandomForestClassifier
-    >>> from sktune import HyperbandSearchCV, Integer
+    >>> from sktune import HyperbandSearchCV, Integer, Real
     >>> X, y = load_iris(return_X_y=True)
     >>> search = HyperbandSearchCV(
     ...     RandomForestClassifier(n_estimators=27, random_state=0),
-    ...     {"max_depth": Integer(1, 8)}, factor=3, cv=3, random_state=0,
+    ...     {"max_depth": Integer(1, 8), "max_features": Real(0.5, 1.0)},
+    ...     factor=3, cv=3, random_state=0,
     ... ).fit(X, y)
     >>> search.n_resources_[:4]
     [1, 3, 9, 27]

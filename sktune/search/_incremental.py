@@ -473,6 +473,10 @@ class BaseIncrementalSearchCV(BaseSearchCV):
         }
     )
 
+    #: Whether resource="auto" may budget rows when the training length is
+    #: searched (Hyperband: yes; PBT, which needs a training length: no).
+    _rows_fallback = True
+
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
         # pragma: no cover - fit overrides; BaseSearchCV declares it abstract
         raise NotImplementedError("Continuation searches run through fit().")
@@ -530,7 +534,9 @@ class BaseIncrementalSearchCV(BaseSearchCV):
         spaces, space_name = resolve_space(self)
         check_param_names(self.estimator, spaces, space_name)
         searched = {name for space in spaces for name in space.names}
-        resource = resolve_resource(self.estimator, self.resource, searched)
+        resource = resolve_resource(
+            self.estimator, self.resource, searched, self._rows_fallback
+        )
         _warn_about_skorch_split(self.estimator, resource)
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         splits = list(cv.split(X, y, **routed.splitter.split))

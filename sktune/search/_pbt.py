@@ -56,7 +56,9 @@ class PBTSearchCV(BaseIncrementalSearchCV):
     ----------
     estimator : estimator object
         The object to tune; it must continue training through the resource
-        (skorch epochs, ``partial_fit`` passes, ``warm_start``).
+        (skorch epochs, ``partial_fit`` passes, ``warm_start``): an estimator
+        that cannot (``SVC``, a calibrated or stacked classifier) is refused
+        with a ``ValueError`` before any fit.
     param_distributions : dict or list of dict
         A search space in any dialect of :mod:`sktune.space`; it gives the
         initial population and the bounds of every perturbation.
@@ -76,7 +78,9 @@ class PBTSearchCV(BaseIncrementalSearchCV):
     population_size : int or None, default=None
         Number of members: ``n_iter`` when that is given, else 8.
     resource : str, default="auto"
-        What a step counts, as for :class:`~sktune.HyperbandSearchCV`.
+        What a step counts, as for :class:`~sktune.HyperbandSearchCV`, but
+        never rows: an estimator that cannot continue, or a space that
+        searches the training length itself (``max_epochs``), is refused.
     n_steps : int or None, default=None
         Steps of training (exploit/explore rounds come between steps).
     step_size : int or None, default=None
@@ -225,7 +229,20 @@ return_train_score
         self.param_grid = param_grid
         self.search_spaces = search_spaces
 
+    _rows_fallback = False
+
     def _resource_bounds(self, resource, y, splits):
+        if resource.kind == "n_samples":
+            # Row budgets would train members on a handful of rows and copy
+            # models that learnt nothing worth inheriting.
+            _, final = _final_step(self.estimator)
+            raise ValueError(
+                f"PBTSearchCV needs an estimator that continues training: "
+                f"{type(final).__name__} has no skorch max_epochs, partial_fit "
+                "with max_iter, or warm_start with n_estimators / max_iter, and "
+                f"resource={self.resource!r} would budget rows. Use "
+                "BayesSearchCV, or HyperbandSearchCV (which budgets rows), for it."
+            )
         self.budgets_ = self._budgets(resource)
         return self.budgets_[0], self.budgets_[-1]
 

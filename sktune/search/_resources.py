@@ -108,7 +108,7 @@ def _kind_for(est, name):
     return "restart"
 
 
-def resolve_resource(estimator, resource, searched=()):
+def resolve_resource(estimator, resource, searched=(), rows_fallback=True):
     """Parse the ``resource`` parameter of a continuation search.
 
     Parameters
@@ -118,6 +118,9 @@ def resolve_resource(estimator, resource, searched=()):
         A parameter name of ``estimator`` (of its final step in a pipeline).
     searched : iterable of str
         Names of the searched parameters: the resource may not be one.
+    rows_fallback : bool, default=True
+        For ``"auto"``: budget rows when the estimator's training length is
+        searched (with a warning); False raises instead.
     """
     prefix, final = _final_step(estimator)
     if resource == "n_samples":
@@ -139,6 +142,13 @@ def resolve_resource(estimator, resource, searched=()):
         if prefix + name in set(searched):
             # The user searches the training length itself (a skorch grid
             # over max_epochs): it stays searched, and the budget is rows.
+            if not rows_fallback:
+                raise ValueError(
+                    f"The search space holds {prefix + name!r}, the training "
+                    "length this search budgets itself; leave it out of the "
+                    "space (set it on the estimator, or give n_steps / "
+                    "step_size) or give another resource."
+                )
             warnings.warn(
                 f"resource='auto' would budget {prefix + name!r}, which is "
                 "searched; the budget is a subsample of each training fold "
