@@ -459,6 +459,38 @@ def _as_dimension(name, value):
         )
     if len(value) == 0:
         raise ValueError(f"Parameter {name!r}: the list of choices is empty.")
+    if isinstance(value, tuple):
+        return _from_tuple(name, value)
+    return Categorical(value)
+
+
+def _is_number(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _from_tuple(name, value):
+    """A tuple: scikit-optimize's ``(low, high, prior)`` range, else choices.
+
+    ``(1e-6, 1e6, "log-uniform")`` is unambiguous and becomes a
+    :class:`Real` (an :class:`Integer` for two ints). A pair of numbers is a
+    range for scikit-optimize but two choices for ``GridSearchCV``: sktune
+    takes it as ``GridSearchCV`` does, and says so.
+    """
+    if len(value) == 3 and value[2] in _PRIORS and all(map(_is_number, value[:2])):
+        low, high, prior = value
+        both_int = all(isinstance(v, numbers.Integral) for v in (low, high))
+        return (Integer if both_int else Real)(low, high, prior=prior)
+    if len(value) == 2 and all(map(_is_number, value)):
+        kind = (
+            "Integer" if all(isinstance(v, numbers.Integral) for v in value) else "Real"
+        )
+        warnings.warn(
+            f"Parameter {name!r}: the tuple {value!r} is taken as two choices, as "
+            f"GridSearchCV takes it; for scikit-optimize's range write "
+            f"{kind}{value!r} (or a list to silence this warning).",
+            UserWarning,
+            stacklevel=5,
+        )
     return Categorical(value)
 
 

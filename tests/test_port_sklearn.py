@@ -1110,6 +1110,14 @@ def test_fit_params_are_sliced_per_fold(kind):
     assert best.fit_params_["hook"] is hook
 
 
+SKLEARN_VERSION = tuple(int(v) for v in re.findall(r"\d+", sklearn.__version__)[:2])
+# scikit-learn 1.7 started to pass fit's sample_weight to the scorers
+needs_weighted_scoring = pytest.mark.skipif(
+    SKLEARN_VERSION < (1, 7), reason="scorers get sample_weight from 1.7 on"
+)
+
+
+@needs_weighted_scoring
 @pytest.mark.parametrize("kind", KINDS)
 def test_sample_weight_reaches_the_scorer(kind):
     cv = KFold(3, shuffle=True, random_state=0)
@@ -1134,6 +1142,7 @@ def _fake_callable(est, X, y):
     return _fake_metric(y, est.predict(X))
 
 
+@needs_weighted_scoring
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize(
     "scoring, refit, match",
@@ -1469,6 +1478,7 @@ def test_precomputed_pairwise_input(kind):
     np.testing.assert_array_equal(pre.predict(D), plain.predict(X))
 
 
+@needs_weighted_scoring
 @pytest.mark.parametrize("kind", [k for k in KINDS if k in ("bayes", "random")])
 def test_sample_weight_equivalent_to_repetition(kind):
     # test_search_cv_sample_weight_equivalence, for the searches that fit

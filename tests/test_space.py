@@ -235,3 +235,118 @@ def test_vectorised_snap_and_encode_uniform_agree_with_the_point_path(data):
         )
     )
     np.testing.assert_allclose(space.snap(z), space.encode(space.decode(z)), atol=1e-9)
+
+
+# ------------------------------------------------------- the dialects of peers
+@pytest.mark.parametrize("cls", [Real, Integer])
+def test_scikit_optimize_prior_spelling_means_log(cls):
+    assert cls(1, 100, prior="log-uniform").log
+    assert cls(1, 100, "log-uniform").log  # skopt passes the prior third
+    assert not cls(1, 100, prior="uniform").log
+    with pytest.raises(ValueError, match="prior"):
+        cls(1, 100, prior="normal")
+    with pytest.raises(ValueError, match="contradicts"):
+        cls(1, 100, log=True, prior="uniform")
+
+
+def test_scikit_optimize_dimensions_become_sktune_ones():
+    space = pytest.importorskip("skopt.space")
+    parsed = Space(
+        {
+            "C": space.Real(1e-3, 1e3, prior="log-uniform"),
+            "degree": space.Integer(1, 5),
+            "kernel": space.Categorical(["rbf", "poly"]),
+        }
+    )
+    assert repr(parsed.dimensions) == repr(
+        [Real(1e-3, 1e3, log=True), Integer(1, 5), Categorical(["rbf", "poly"])]
+    )
+
+
+def test_optuna_distributions_become_sktune_ones():
+    distributions = pytest.importorskip("optuna.distributions")
+    parsed = Space(
+        {
+            "lr": distributions.FloatDistribution(1e-4, 1e-1, log=True),
+            "depth": distributions.IntDistribution(2, 8),
+            "step": distributions.IntDistribution(0, 9, step=3),
+            "q": distributions.FloatDistribution(0.0, 1.0, step=0.25),
+            "kind": distributions.CategoricalDistribution(["a", None]),
+        }
+    )
+    lr, depth, step, q, kind = parsed.dimensions
+    assert isinstance(lr, Real) and lr.log
+    assert isinstance(depth, Integer) and (depth.low, depth.high) == (2, 8)
+    assert step.choices == [0, 3, 6, 9]
+    assert q.choices == [0.0, 0.25, 0.5, 0.75, 1.0]
+    assert kind.choices == ["a", None]
+
+
+def test_tuples_are_choices_as_in_grid_search_unless_a_skopt_range():
+    with pytest.warns(UserWarning, match="two choices"):
+        pair = Space({"k": (1, 8)})
+    assert pair.dimensions[0].choices == [1, 8]
+    ranged = Space({"C": (1e-6, 1e6, "log-uniform"), "d": (1, 8, "uniform")})
+    assert repr(ranged.dimensions) == repr([Real(1e-6, 1e6, log=True), Integer(1, 8)])
+    assert Space({"kernel": ("rbf", "poly")}).dimensions[0].choices == ["rbf", "poly"]
+
+
+@pytest.mark.parametrize(
+    "dim", [Real(1e-3, 1.0, log=True), Integer(1, 9), Categorical(["a", "b", None])]
+)
+def test_dimension_rvs_follows_scipys_size_convention(dim):
+    one = dim.rvs(random_state=0)
+    assert not isinstance(one, list)
+    assert dim.rvs(random_state=0) == one  # seeded
+    many = dim.rvs(5, random_state=0)
+    assert isinstance(many, list) and len(many) == 5
+
+
+def test_sktune_dimensions_work_in_randomized_search_cv():
+    from sklearn.datasets import load_iris
+    from sklearn.model_selection import RandomizedSearchCV
+    from sklearn.svm import SVC
+
+    X, y = load_iris(return_X_y=True)
+    search = RandomizedSearchCV(
+        SVC(),
+        {"C": Real(1e-2, 1e2, log=True), "degree": Integer(2, 4)},
+        n_iter=4,
+        cv=2,
+        random_state=0,
+    ).fit(X, y)
+    for params in search.cv_results_["params"]:
+        assert 1e-2 <= params["C"] <= 1e2 and params["degree"] in (2, 3, 4)
+
+
+# ----------------------------------------------------------- finite and empty
+def test_empty_space_has_one_point_the_estimator_as_given():
+    space = Space({})
+    assert space.size == 1 and space.grid() == [{}]
+    assert space.rvs(3, 0) == [{}, {}, {}]
+    assert space.encode([{}]).shape == (1, 0)
+
+
+def test_space_size_counts_finite_dimensions_only():
+    assert Space({"a": [1, 2, 3], "b": Integer(1, 4)}).size == 12
+    assert Space({"a": stats.randint(0, 5)}).size == 5
+    assert Space({"a": [1, 2], "c": Real(0, 1)}).size is None
+    assert Space({"a": stats.poisson(3)}).size is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(1, 4), min_size=1, max_size=3),
+    st.integers(1, 40),
+    st.integers(0, 2**16),
+)
+def test_sample_distinct_never_repeats_and_exhausts_small_spaces(sizes, n, seed):
+    from sktune.space import point_key, sample_distinct, total_size
+
+    spaces = [Space({f"p{i}": list(range(k)) for i, k in enumerate(sizes)})]
+    spaces.append(Space({"q": Integer(0, sizes[0])}))
+    drawn = sample_distinct(spaces, n, seed)
+    keys = [point_key(s, spaces[s], p) for s, p in drawn]
+    assert len(keys) == len(set(keys))
+    assert len(drawn) == min(n, total_size(spaces))
+    assert all(p in spaces[s] for s, p in drawn)

@@ -277,13 +277,7 @@ class BayesSearchCV(BaseSearchCV):
     def __getstate__(self):
         # object.__getstate__ may return the instance's own __dict__
         state = dict(super().__getstate__())
-        if state.pop("_run", None) is not None and isinstance(
-            state.get("cv"), Iterator
-        ):
-            # Sent to a worker during fit (scikit-learn >= 1.9 sends the
-            # search with every fit): a generator of splits, consumed by
-            # now, cannot travel and is not needed there.
-            state["cv"] = None
+        state.pop("_run", None)
         return state
 
     def fit(self, X, y=None, **params):
@@ -302,12 +296,19 @@ class BayesSearchCV(BaseSearchCV):
         self : object
         """
         self._run = run = _Run((X, y, params), self.verbose)
+        cv = self.cv
+        if isinstance(cv, Iterator):
+            # A generator of splits is read once, here: BaseSearchCV checks
+            # it, and the search's frozen folds (and older scikit-learn)
+            # check it again. The user's object is put back after the fit.
+            self.cv = list(cv)
         if self.verbose == 1:
             # The progress bar replaces BaseSearchCV's line per batch.
             self.verbose = 0
         try:
             return super().fit(X, y, **params)
         finally:
+            self.cv = cv
             self.verbose = run.verbose
             if run.progress is not None:
                 run.progress.close()
@@ -342,8 +343,13 @@ class BayesSearchCV(BaseSearchCV):
             acq_func=self.acq_func,
             random_state=check_random_state(self.random_state),
         )
-        cv = _FrozenCV(checked_cv(self))
+        cv = _FrozenCV(checked_cv(self, self._run.data[1]))
         journal = self._open_journal(cv, spaces)
+        X, y, fit_params = self._run.data
+        # scikit-learn < 1.8 sets n_splits_ after the search: count the folds
+        n_splits = getattr(self, "n_splits_", None) or sum(
+            1 for _ in cv.split(X, y, groups=fit_params.get("groups"))
+        )
         run = self._run
         run.progress = Progress(self, n_iter, run.verbose)
         search_ctx = None
@@ -380,13 +386,13 @@ class BayesSearchCV(BaseSearchCV):
                         )
                         n_evaluated += len(params)
                         scores = results[score_key(results, self.refit)][-len(params) :]
-                        outs = run.format_args[2][-len(params) * self.n_splits_ :]
+                        outs = run.format_args[2][-len(params) * n_splits :]
                         fit_time = None
                     except ValueError as exc:
                         if not _all_fits_failed(exc):
                             raise
                         last_failure = exc
-                        n_fits = len(params) * self.n_splits_
+                        n_fits = len(params) * n_splits
                         warnings.warn(
                             fit_failure_message(
                                 n_fits,
@@ -467,7 +473,7 @@ class BayesSearchCV(BaseSearchCV):
             return {}
         ctx = search_ctx.subcontext(
             task_name="search-iteration",
-            max_subtasks=n_candidates * self.n_splits_,
+            max_subtasks=n_candidates * getattr(self, "n_splits_", 0),
             sequential_subtasks=False,
         ).call_on_fit_task_begin(estimator=self)
         return {"callback_ctx": ctx}

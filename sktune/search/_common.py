@@ -7,6 +7,7 @@ from collections import Counter
 import numpy as np
 from sklearn.base import clone
 
+from sktune.search._resources import _final_step, _is_skorch
 from sktune.space import check_search_spaces
 
 
@@ -78,7 +79,8 @@ def check_param_names(estimator, spaces, param_name="search_spaces"):
             continue
         point = space.rvs(1, rng)[0]
         try:
-            clone(estimator).set_params(**clone(point, safe=False))
+            trial = clone(estimator).set_params(**clone(point, safe=False))
+            _check_skorch_names(trial, space.names)
         except (ValueError, TypeError, AttributeError, KeyError) as exc:
             raise ValueError(
                 f"The {param_name!r} parameter names parameters that "
@@ -92,6 +94,25 @@ def _failure_summary(errors):
         f"{delimiter}{n} fits failed with the following error:\n{error}"
         for error, n in Counter(errors).items()
     )
+
+
+def _check_skorch_names(estimator, names):
+    """skorch's ``set_params`` takes any ``x__y`` and checks it only when the
+    net is initialised: check the routed prefix (``module__``, ``optimizer__``,
+    ``callbacks__``, or one of the net's own parameters) here."""
+    prefix, net = _final_step(estimator)
+    if not _is_skorch(net):
+        return
+    own = net.get_params(deep=False)
+    routed = set(getattr(net, "prefixes_", ())) | set(own)
+    for name in names:
+        if not name.startswith(prefix) or "__" not in name[len(prefix) :]:
+            continue
+        if name[len(prefix) :].split("__", 1)[0] not in routed:
+            raise ValueError(
+                f"Invalid parameter {name!r} for {type(net).__name__}: its prefix "
+                f"routes to none of {sorted(routed)!r}."
+            )
 
 
 def fit_failure_message(n_failed, n_fits, error_score, errors=(), summary=None):

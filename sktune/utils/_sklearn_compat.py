@@ -8,7 +8,8 @@ place.
 
 from contextlib import contextmanager
 
-from sklearn.base import _fit_context
+from sklearn.base import _fit_context, is_classifier
+from sklearn.model_selection import check_cv
 from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils._indexing import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -16,13 +17,13 @@ from sklearn.utils.metaestimators import _safe_split
 from sklearn.utils.validation import _check_method_params, _num_samples
 
 
-def checked_cv(search):
-    """The cross-validator ``BaseSearchCV.fit`` checked before ``_run_search``.
-
-    ``check_cv`` turns a generator of splits into a list; checking
-    ``search.cv`` again would find the generator consumed.
-    """
-    return search._checked_cv_orig
+def checked_cv(search, y):
+    """The cross-validator ``BaseSearchCV.fit`` checked before ``_run_search``
+    (scikit-learn >= 1.8 keeps it), else ``search.cv`` checked again."""
+    checked = getattr(search, "_checked_cv_orig", None)
+    if checked is None:
+        checked = check_cv(search.cv, y, classifier=is_classifier(search.estimator))
+    return checked
 
 
 class _NoCallbacks:
