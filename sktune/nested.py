@@ -7,6 +7,7 @@ which the search never saw.
 """
 
 import numbers
+import os
 import warnings
 from collections import Counter
 
@@ -16,7 +17,7 @@ from sklearn.base import clone, is_classifier
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
 
-from sktune.utils._sklearn_compat import _safe_indexing
+from sktune.utils._sklearn_compat import _num_samples, _safe_indexing
 
 __all__ = ["NestedCVResult", "NestedComparison", "nested_cross_validate"]
 
@@ -222,20 +223,27 @@ def _outer_scorer(search, scoring):
     return name, check_scoring(search.estimator, scoring=scoring)
 
 
-def _fit_fold(search, X, y, train, test, groups, fit_params, scorer):
+def _fit_fold(search, X, y, train, test, groups, fit_params, scorer, fold):
     X_train, X_test = _safe_indexing(X, train), _safe_indexing(X, test)
     y_train = None if y is None else _safe_indexing(y, train)
     y_test = None if y is None else _safe_indexing(y, test)
     params = {}
     if groups is not None:
         params["groups"] = _safe_indexing(groups, train)
-    n = len(train) + len(test)
+    # sample-aligned parameters are as long as X (outer splits need not
+    # cover every row)
+    n = _num_samples(X)
     for key, value in fit_params.items():
         if hasattr(value, "__len__") and not isinstance(value, (str, dict)):
             if len(value) == n:
                 value = _safe_indexing(value, train)
         params[key] = value
     search = clone(search)
+    checkpoint = search.get_params(deep=False).get("checkpoint")
+    if checkpoint is not None:
+        # each outer fold searches other data: a journal of its own, so that
+        # the whole nested run resumes
+        search.set_params(checkpoint=f"{os.fspath(checkpoint)}.outer{fold}")
     search.fit(X_train, y_train, **params)
     outer = float(scorer(search, X_test, y_test))
     if hasattr(search, "best_score_"):
@@ -262,7 +270,10 @@ def _stability(best_params_per_fold):
     summary = {}
     for name in names:
         values = [params.get(name) for params in best_params_per_fold]
-        present = [v for v in values if v is not None]
+        # None is a value (class_weight=None, max_depth=None) when the fold's
+        # best parameters hold the name; only a name they lack (another
+        # subspace of a conditional space) is left out of the counts.
+        present = [p[name] for p in best_params_per_fold if name in p]
         counts = Counter(repr(v) for v in present)
         top, top_count = counts.most_common(1)[0] if counts else (None, 0)
         entry = {
@@ -308,7 +319,9 @@ def nested_cross_validate(
     search : search estimator
         Any search with ``refit`` on: sktune's or scikit-learn's
         (``GridSearchCV``, ``RandomizedSearchCV``, halving searches). It is
-        cloned, never fitted itself.
+        cloned, never fitted itself. A search with ``checkpoint="run.jsonl"``
+        journals outer fold ``k`` in ``run.jsonl.outer<k>``, so an interrupted
+        nested run resumes fold by fold.
     X : array-like of shape (n_samples, n_features)
     y : array-like of shape (n_samples,), default=None
     outer_cv : int, cross-validation generator or iterable, default=5
@@ -381,8 +394,10 @@ def nested_cross_validate(
     ]
     parallel = Parallel(n_jobs=n_jobs, verbose=verbose, pre_dispatch=pre_dispatch)
     folds = parallel(
-        delayed(_fit_fold)(search, X, y, train, test, groups, fit_params or {}, scorer)
-        for train, test in splits
+        delayed(_fit_fold)(
+            search, X, y, train, test, groups, fit_params or {}, scorer, fold
+        )
+        for fold, (train, test) in enumerate(splits)
     )
     outer = np.array([fold[0] for fold in folds])
     inner = np.array([fold[1] for fold in folds])

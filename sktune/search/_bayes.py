@@ -3,6 +3,7 @@
 import math
 import numbers
 import os
+import sys
 import time
 import warnings
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from sklearn.utils import check_random_state
 from sktune.optimize import Optimizer
 from sktune.search._common import (
     _FrozenCV,
+    _torch_seeded,
     check_param_names,
     finite_or_error_score,
     fit_failure_message,
@@ -73,6 +75,7 @@ class _Run:
         self.inserted = []
         self.format_args = None  # the last _format_results call's arguments
         self.template = None  # a fit's record, the shape of a failed one
+        self.searched = False  # whether _run_search has finished
 
 
 class BayesSearchCV(BaseSearchCV):
@@ -307,6 +310,12 @@ class BayesSearchCV(BaseSearchCV):
             self.verbose = 0
         try:
             return super().fit(X, y, **params)
+        except KeyboardInterrupt:
+            # Interrupted after the search (in the refit): BaseSearchCV sets
+            # cv_results_ only at its very end; keep every finished evaluation.
+            if run.searched:
+                self.cv_results_ = self._current_results()
+            raise
         finally:
             self.cv = cv
             self.verbose = run.verbose
@@ -337,6 +346,14 @@ class BayesSearchCV(BaseSearchCV):
             warn_small_space(total, n_iter)
             n_iter = total
 
+        # skorch nets draw their init and shuffling from torch's global RNG:
+        # each batch is seeded from random_state (fits run in this process
+        # with n_jobs=1 or threads; loky workers keep their own torch RNG)
+        torch_rng = np.random.RandomState(
+            check_random_state(self.random_state).randint(2**31 - 1)
+            if "torch" in sys.modules
+            else 0
+        )
         self.optimizer_ = Optimizer(
             spaces,
             n_initial_points=self.n_initial_points,
@@ -381,9 +398,10 @@ class BayesSearchCV(BaseSearchCV):
                     batch_ctx = self._batch_context(search_ctx, len(params))
                     start = time.perf_counter()
                     try:
-                        results = last_returned = evaluate_candidates(
-                            params, cv=cv, more_results=more, **batch_ctx
-                        )
+                        with _torch_seeded(torch_rng.randint(2**31 - 1)):
+                            results = last_returned = evaluate_candidates(
+                                params, cv=cv, more_results=more, **batch_ctx
+                            )
                         n_evaluated += len(params)
                         scores = results[score_key(results, self.refit)][-len(params) :]
                         outs = run.format_args[2][-len(params) * n_splits :]
@@ -465,6 +483,7 @@ class BayesSearchCV(BaseSearchCV):
             # cv_results_; bring it up to date with the batches spliced in.
             last_returned.clear()
             last_returned.update(results)
+        run.searched = True
 
     def _batch_context(self, search_ctx, n_candidates):
         """``{"callback_ctx": ...}`` for one batch's evaluate_candidates call,

@@ -3,6 +3,7 @@
 import gc
 import sys
 from collections import Counter
+from contextlib import contextmanager
 
 import numpy as np
 from sklearn.base import clone
@@ -172,6 +173,24 @@ def finite_or_error_score(scores, error_score):
     if scores is not None and not np.isfinite(scores):
         return error_score, True
     return scores, False
+
+
+@contextmanager
+def _torch_seeded(seed):
+    """Seed torch for one task without touching the caller's RNG state.
+
+    skorch has no random_state: weight init, dropout and shuffling draw from
+    torch's global RNG. Seeding every (candidate, fold, budget) task makes a
+    search reproducible and independent of n_jobs and of task order.
+    BayesSearchCV seeds each batch, in the process that runs it.
+    """
+    torch = sys.modules.get("torch")
+    if torch is None:
+        yield
+        return
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
 
 
 def release_cuda():

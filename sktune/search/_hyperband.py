@@ -1,6 +1,7 @@
 """HyperbandSearchCV: successive halving over brackets, continuing models."""
 
 import numbers
+import warnings
 
 import numpy as np
 from sklearn.base import is_classifier
@@ -60,7 +61,8 @@ class HyperbandSearchCV(BaseIncrementalSearchCV):
     max_resource : int or "auto", default="auto"
         Budget of a configuration in the last rung; ``"auto"`` is the
         estimator's own value of the resource parameter, or the size of the
-        smallest training fold for ``"n_samples"``.
+        largest training fold for ``"n_samples"`` (a smaller fold trains on
+        all its rows once the budget covers them).
     min_resource : int or "auto", default="auto"
         Budget of the first rung of the most exploratory bracket; ``"auto"``
         is ``max_resource / factor ** 4`` (so at most five brackets), but at
@@ -214,7 +216,9 @@ n_splits_, multimetric_
         examples, however large the estimator's own ``max_iter`` is.
         """
         if resource.kind == "n_samples":
-            auto_max = min(len(train) for train, _ in splits)
+            # the largest training fold: a smaller one (TimeSeriesSplit's
+            # first) trains on all its rows from the budget that covers it
+            auto_max = max(len(train) for train, _ in splits)
             n_classes = len(np.unique(y)) if is_classifier(self.estimator) else 1
             floor = max(20, 2 * n_classes)
         else:
@@ -231,6 +235,14 @@ n_splits_, multimetric_
             min_resource = min(min_resource, max_resource)
         else:
             min_resource = self.min_resource
+        if min_resource == max_resource and self.n_iter is None:
+            warnings.warn(
+                f"min_resource == max_resource == {max_resource}: Hyperband has one "
+                "budget, and runs one configuration; give n_iter to run more "
+                "(random search at that budget).",
+                UserWarning,
+                stacklevel=3,
+            )
         if min_resource > max_resource:
             raise ValueError(
                 f"min_resource={min_resource} must not exceed max_resource="
@@ -303,12 +315,22 @@ n_splits_, multimetric_
                 for candidate, score in zip(candidates, scores):
                     engine.history.append((candidate.params, budget, score))
                 if rung + 1 < len(bracket.budgets):
-                    keep = bracket.n_candidates[rung + 1]
-                    order = np.argsort(
-                        -np.nan_to_num(scores, nan=-np.inf), kind="stable"
-                    )
-                    engine.drop([candidates[i] for i in order[keep:]])
-                    candidates = [candidates[i] for i in order[:keep]]
+                    # Only a score promotes: a NaN (failed fit or scorer) never
+                    # does, and a rung with no score ends its bracket.
+                    scored = np.flatnonzero(np.isfinite(scores))
+                    order = scored[np.argsort(-scores[scored], kind="stable")]
+                    keep = order[: bracket.n_candidates[rung + 1]]
+                    if not len(keep):
+                        warnings.warn(
+                            f"Every candidate of bracket {bracket.index} scored NaN "
+                            f"at budget {budget}; the bracket stops there.",
+                            UserWarning,
+                            stacklevel=3,
+                        )
+                    engine.drop([c for i, c in enumerate(candidates) if i not in keep])
+                    candidates = [candidates[i] for i in keep]
+                    if not candidates:
+                        break
             engine.drop(candidates)
             self.brackets_.append(
                 {

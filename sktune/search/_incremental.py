@@ -11,12 +11,10 @@ look exactly like scikit-learn's. Subclasses write only their schedule, in
 
 import numbers
 import os
-import sys
 import time
 import traceback
 import warnings
-from collections import defaultdict
-from contextlib import contextmanager
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +25,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state, indexable
 
 from sktune.search._common import (
+    _torch_seeded,
     all_fits_failed_message,
     check_param_names,
     finite_or_error_score,
@@ -47,7 +46,7 @@ from sktune.search._resources import (
     _final_step,
     advance,
     fit_only,
-    resolve_resource,
+    resolve_for_space,
 )
 from sktune.space import Space
 from sktune.utils._sklearn_compat import (
@@ -82,23 +81,6 @@ class _Candidate:
 
 def _task_seed(seed, fold, budget):
     return (seed + 7919 * fold + 104729 * budget) % (2**31 - 1)
-
-
-@contextmanager
-def _torch_seeded(seed):
-    """Seed torch for one task without touching the caller's RNG state.
-
-    skorch has no random_state: weight init, dropout and shuffling draw from
-    torch's global RNG. Seeding every (candidate, fold, budget) task makes a
-    search reproducible and independent of n_jobs and of task order.
-    """
-    torch = sys.modules.get("torch")
-    if torch is None:
-        yield
-        return
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        yield
 
 
 @dataclass(frozen=True)
@@ -167,19 +149,39 @@ def _advance_and_score(shared, seed, model, train, test, done, budget, callback_
     else:
         scorer, score_params = shared.scorer, shared.score_params
         test_params = _check_method_params(X, params=score_params, indices=test)
-        scores = _score(model, X, y, test, train, scorer, test_params, error_score)
+        errors = []
+        scores = _score(
+            model, X, y, test, train, scorer, test_params, error_score, errors
+        )
         out["test_scores"], out["non_finite"] = finite_or_error_score(
             scores, error_score
         )
         if shared.return_train_score:
             train_params = _check_method_params(X, params=score_params, indices=train)
             out["train_scores"] = finite_or_error_score(
-                _score(model, X, y, train, train, scorer, train_params, error_score),
+                _score(
+                    model, X, y, train, train, scorer, train_params, error_score, errors
+                ),
                 error_score,
             )[0]
+        if errors:
+            out["score_errors"] = errors
     out["score_time"] = time.perf_counter() - start
     callback_ctx.call_on_fit_task_end(**hook_args)
     return model, out
+
+
+def _warn_scoring_failures(outs, error_score):
+    """Warn as ``_fit_and_score`` does for each distinct scorer failure."""
+    errors = [e for out in outs for e in out.pop("score_errors", ())]
+    for error, count in Counter(errors).items():
+        warnings.warn(
+            "Scoring failed. The score on this train-test partition for these "
+            f"parameters will be set to {error_score} ({count} evaluations). "
+            f"Details: \n{error}",
+            UserWarning,
+            stacklevel=4,
+        )
 
 
 def _retrain(model, trail, fold, resource, X, y, rows_at, fit_params, classes):
@@ -210,17 +212,32 @@ def _retrain(model, trail, fold, resource, X, y, rows_at, fit_params, classes):
     return model
 
 
-def _score(model, X, y, rows, train, scorer, score_params, error_score):
+def _score(model, X, y, rows, train, scorer, score_params, error_score, errors):
+    """The scores of ``model`` on ``rows``; a scorer that raises gives
+    ``error_score`` and appends its traceback to ``errors``, as
+    ``_fit_and_score`` does (and the search warns)."""
     # a precomputed kernel or distance matrix: rows against training rows
     X_rows, y_rows = _safe_split(model, X, y, rows, train)
     try:
         if y is None:
-            return scorer(model, X_rows, **score_params)
-        return scorer(model, X_rows, y_rows, **score_params)
+            scores = scorer(model, X_rows, **score_params)
+        else:
+            scores = scorer(model, X_rows, y_rows, **score_params)
     except Exception:
         if error_score == "raise":
             raise
+        errors.append(traceback.format_exc())
         return error_score
+    if isinstance(scores, dict):
+        # scikit-learn's multi-metric scorer returns a failed metric's
+        # error message in place of its score
+        for name, value in scores.items():
+            if isinstance(value, str):
+                if error_score == "raise":
+                    raise ValueError(value)
+                errors.append(value)
+                scores[name] = error_score
+    return scores
 
 
 class _Engine:
@@ -330,6 +347,7 @@ class _Engine:
             c.done = budget
             c.trail.append((dict(c.params), budget, c.seed))
         outs = [out for _, out in results]
+        _warn_scoring_failures(outs, search.error_score)
         if self.journal is not None:
             self.journal.record("advance", keys, outs=[clean_out(o) for o in outs])
         self._record(candidates, budget, outs, more)
@@ -533,9 +551,8 @@ class BaseIncrementalSearchCV(BaseSearchCV):
 
         spaces, space_name = resolve_space(self)
         check_param_names(self.estimator, spaces, space_name)
-        searched = {name for space in spaces for name in space.names}
-        resource = resolve_resource(
-            self.estimator, self.resource, searched, self._rows_fallback
+        resource = resolve_for_space(
+            self.estimator, self.resource, spaces, self._rows_fallback
         )
         _warn_about_skorch_split(self.estimator, resource)
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))

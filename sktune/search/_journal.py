@@ -16,9 +16,11 @@ choices are the same, so it asks for the same candidates) and appends the
 rest.
 """
 
+import functools
 import json
 import numbers
 import os
+import types
 
 import joblib
 import numpy as np
@@ -36,9 +38,22 @@ _NOT_FINGERPRINTED = {
     "estimator",
     "search_spaces",
     "param_distributions",
+    "param_grid",
     "error_score",  # compared separately: recorded failures carry it
     "n_iter",  # a longer BayesSearchCV run extends a shorter one's journal
 }
+
+
+def _canonical_code(code):
+    """A code object's bytecode, names and constants (nested code too)."""
+    return (
+        code.co_code.hex(),
+        code.co_names,
+        tuple(
+            _canonical_code(c) if isinstance(c, types.CodeType) else _canonical(c)
+            for c in code.co_consts
+        ),
+    )
 
 
 def _canonical(value):
@@ -72,11 +87,37 @@ def _canonical(value):
         # Its state, not its address: a fresh RandomState(0) resumes, one that
         # an earlier fit advanced does not.
         return ("RandomState", joblib.hash(value.get_state()))
+    if isinstance(value, types.FunctionType):
+        # By what it does, not its name: two lambdas (or a function edited
+        # between runs) differ in their code, constants or captured values.
+        cells = []
+        for cell in value.__closure__ or ():
+            try:
+                cells.append(_canonical(cell.cell_contents))
+            except ValueError:  # an empty cell
+                cells.append(None)
+        return (
+            "function",
+            value.__module__,
+            value.__qualname__,
+            _canonical_code(value.__code__),
+            _canonical(value.__defaults__),
+            tuple(cells),
+        )
+    if isinstance(value, functools.partial):
+        return (
+            "partial",
+            _canonical(value.func),
+            _canonical(value.args),
+            _canonical(value.keywords),
+        )
     if isinstance(value, type) or callable(value):
+        state = getattr(value, "__dict__", None)
         return (
             "callable",
             getattr(value, "__module__", ""),
-            getattr(value, "__qualname__", repr(value)),
+            getattr(value, "__qualname__", type(value).__qualname__),
+            None if isinstance(value, type) or not state else _canonical(state),
         )
     if isinstance(value, (str, bool, type(None))):
         return value

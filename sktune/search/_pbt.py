@@ -8,7 +8,8 @@ import numpy as np
 from sklearn.base import clone
 
 from sktune.schedules._pbt import perturb, truncation_selection
-from sktune.search._incremental import BaseIncrementalSearchCV, _torch_seeded
+from sktune.search._common import _torch_seeded
+from sktune.search._incremental import BaseIncrementalSearchCV
 from sktune.search._resources import _final_step, _is_skorch, advance
 from sktune.space import sample_distinct, total_size, warn_small_space
 from sktune.utils._sklearn_compat import Interval, _num_samples

@@ -47,6 +47,7 @@ from sklearn.base import clone, is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.metadata_routing import process_routing
 
 from sktune.utils._sklearn_compat import _safe_split
@@ -58,6 +59,9 @@ class Resource:
 
     kind: str
     param: str | None  # full parameter name, e.g. "clf__n_estimators"
+    # the class of the final step ``kind`` was read off; a model whose final
+    # step is another class (a swapped pipeline step) continues its own way
+    final_type: type | None = None
 
     def default_max(self, estimator):
         """The user's own value of the resource parameter, if any."""
@@ -171,16 +175,83 @@ def resolve_resource(estimator, resource, searched=(), rows_fallback=True):
             f"{sorted(all_params)!r}."
         )
     if not resource.startswith(prefix) or "__" in resource[len(prefix) :]:
+        if prefix:
+            raise ValueError(
+                f"The 'resource' parameter {resource!r} must belong to the final "
+                f"step of the pipeline (a parameter starting with {prefix!r})."
+            )
         raise ValueError(
-            f"The 'resource' parameter {resource!r} must belong to the final step "
-            f"of the pipeline (a parameter starting with {prefix!r})."
+            f"The 'resource' parameter {resource!r} belongs to an estimator "
+            f"inside {type(estimator).__name__}; the search continues a "
+            "parameter of the estimator itself (or of a Pipeline's final step). "
+            "Use 'n_samples' or a parameter of "
+            f"{type(estimator).__name__}."
         )
     if resource in set(searched):
         raise ValueError(
             f"The resource {resource!r} is also a searched parameter; remove it "
             "from the search space: the search sets it to each rung's budget."
         )
-    return Resource(_kind_for(final, resource[len(prefix) :]), resource)
+    return Resource(_kind_for(final, resource[len(prefix) :]), resource, type(final))
+
+
+def resolve_for_space(estimator, resource, spaces, rows_fallback=True):
+    """:func:`resolve_resource`, also for the final steps a space swaps in.
+
+    ``{"clf": [RandomForestClassifier(), SVC()]}`` searches the final step of
+    a pipeline: the resource must exist for every choice. With ``"auto"``,
+    choices that continue differently (or not at all) make the budget rows
+    (with a warning; PBT refuses); a named resource that a choice lacks is
+    refused before any fit, naming the step and the choice. Choices that
+    continue by other means through the same parameter (SGD's ``max_iter``
+    by passes, LogisticRegression's by warm starts) each continue their own
+    way (:func:`advance` reads the kind off each model).
+    """
+    searched = {name for space in spaces for name in space.names}
+    chosen = resolve_resource(estimator, resource, searched, rows_fallback)
+    if not isinstance(estimator, Pipeline) or chosen.param is None:
+        return chosen
+    step = estimator.steps[-1][0]
+    choices = [
+        value
+        for space in spaces
+        for name, dim in zip(space.names, space.dimensions)
+        if name == step
+        for value in getattr(dim, "choices", ())
+        if hasattr(value, "get_params")
+    ]
+    for choice in choices:
+        variant = clone(estimator).set_params(**{step: clone(choice)})
+        if resource == "auto":
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                other = resolve_resource(variant, "auto", searched - {step})
+            if other.param == chosen.param:
+                continue
+            own = type(_final_step(estimator)[1]).__name__
+            message = (
+                f"The search space swaps the final step {step!r} for "
+                f"{type(choice).__name__}, which continues through "
+                f"{other.param or 'rows'} where {own} continues through "
+                f"{chosen.param!r}"
+            )
+            if not rows_fallback:
+                raise ValueError(message + "; give resource= one they all have.")
+            warnings.warn(
+                message + "; the budget is a subsample of each training fold "
+                "(resource='n_samples') instead.",
+                UserWarning,
+                stacklevel=3,
+            )
+            return Resource("n_samples", None)
+        if chosen.param not in variant.get_params(deep=True):
+            raise ValueError(
+                f"The search space swaps the final step {step!r} for "
+                f"{type(choice).__name__}, which has no {chosen.param!r} (the "
+                "resource); give a resource every choice has, or "
+                "resource='n_samples'."
+            )
+    return chosen
 
 
 def _accepts(method, name):
@@ -262,6 +333,11 @@ def advance(model, resource, X, y, rows, fit_params, done, budget, classes):
     # a precomputed kernel or distance matrix is cut on both axes
     X_train, y_train = _safe_split(model, X, y, rows)
     kind, param = resource.kind, resource.param
+    if param is not None and resource.final_type is not None:
+        prefix, final = _final_step(model)
+        if type(final) is not resource.final_type:
+            # a swapped final step may continue otherwise
+            kind = _kind_for(final, param[len(prefix) :])
     if kind in ("restart", "n_samples"):
         model = clone(model)
         if param is not None:
@@ -302,6 +378,12 @@ def advance(model, resource, X, y, rows, fit_params, done, budget, classes):
         if param is not None:
             model.set_params(**{param: budget})
         return model
+    if final.get_params(deep=False).get("class_weight") == "balanced":
+        # partial_fit refuses "balanced" (it sees one batch at a time); the
+        # weights fit would compute, from the fold's labels, do the same
+        labels = np.unique(y_train)
+        weights = compute_class_weight("balanced", classes=labels, y=y_train)
+        final.set_params(class_weight=dict(zip(labels.tolist(), weights)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         for _ in range(budget - done):
