@@ -86,8 +86,10 @@ class NestedCVResult:
     inner_best_scores_ : ndarray of shape (n_outer_splits,)
         Each inner search's best mean CV score (its ``best_score_``).
     optimism_ : float
-        ``mean(inner_best_scores_) - mean(outer_scores_)``: how much the
-        search's own estimate flatters the tuned model.
+        ``mean(inner_best_scores_) - mean(outer scores)``: how much the
+        search's own estimate flatters the tuned model, both on the search's
+        own metric (scored on the outer folds besides ``scoring`` when that
+        differs); nan when the search has several metrics and no refit name.
     best_params_per_fold_ : list of dict
         Each outer fold's chosen hyperparameters, plain Python values.
     param_stability_ : dict
@@ -200,7 +202,7 @@ def _outer_scorer(search, scoring):
     if scoring is None:
         inner = search.scoring
         if inner is None or isinstance(inner, str) or callable(inner):
-            return (inner if isinstance(inner, str) else "score"), check_scoring(
+            return ("score" if inner is None else _scorer_name(inner)), check_scoring(
                 search.estimator, scoring=inner
             )
         refit = search.refit
@@ -217,13 +219,21 @@ def _outer_scorer(search, scoring):
             "The 'scoring' parameter must be a metric name, a scorer or None; got "
             f"{scoring!r}."
         )
-    name = (
-        scoring if isinstance(scoring, str) else getattr(scoring, "__name__", "score")
-    )
-    return name, check_scoring(search.estimator, scoring=scoring)
+    return _scorer_name(scoring), check_scoring(search.estimator, scoring=scoring)
 
 
-def _fit_fold(search, X, y, train, test, groups, fit_params, scorer, fold):
+def _scorer_name(scoring):
+    """A name that tells metrics apart: two ``make_scorer`` objects (or two
+    functions) of different metrics must not compare as the same "score"."""
+    if isinstance(scoring, str):
+        return scoring
+    name = getattr(scoring, "__qualname__", None)
+    if name is not None:
+        return f"{getattr(scoring, '__module__', '')}.{name}"
+    return repr(scoring)
+
+
+def _fit_fold(search, X, y, train, test, groups, fit_params, scorers, fold):
     X_train, X_test = _safe_indexing(X, train), _safe_indexing(X, test)
     y_train = None if y is None else _safe_indexing(y, train)
     y_test = None if y is None else _safe_indexing(y, test)
@@ -245,7 +255,10 @@ def _fit_fold(search, X, y, train, test, groups, fit_params, scorer, fold):
         # the whole nested run resumes
         search.set_params(checkpoint=f"{os.fspath(checkpoint)}.outer{fold}")
     search.fit(X_train, y_train, **params)
+    scorer, own_scorer = scorers
     outer = float(scorer(search, X_test, y_test))
+    # the search's own metric on the outer fold, for optimism_ (like with like)
+    own = outer if own_scorer is None else float(own_scorer(search, X_test, y_test))
     if hasattr(search, "best_score_"):
         inner = float(search.best_score_)
     else:
@@ -260,7 +273,7 @@ def _fit_fold(search, X, y, train, test, groups, fit_params, scorer, fold):
             )
         inner = float(results[key][search.best_index_])
     best_params = {name: _plain(value) for name, value in search.best_params_.items()}
-    return outer, inner, best_params, search
+    return outer, inner, best_params, search, own
 
 
 def _stability(best_params_per_fold):
@@ -380,6 +393,14 @@ def nested_cross_validate(
             f"The 'fit_params' parameter must be a dict or None; got {fit_params!r}."
         )
     name, scorer = _outer_scorer(search, scoring)
+    # optimism_ compares the inner best score with the outer score on the
+    # same metric: the search's own, scored separately when scoring= differs
+    try:
+        own_name, own_scorer = _outer_scorer(search, None)
+    except ValueError:  # several metrics and no refit name: no own metric
+        own_name, own_scorer = None, None
+    if own_name == name:
+        own_scorer = None  # the outer score is that metric already
     cv = check_cv(outer_cv, y, classifier=is_classifier(search.estimator))
     if getattr(cv, "shuffle", False) and getattr(cv, "random_state", 0) is None:
         warnings.warn(
@@ -395,7 +416,15 @@ def nested_cross_validate(
     parallel = Parallel(n_jobs=n_jobs, verbose=verbose, pre_dispatch=pre_dispatch)
     folds = parallel(
         delayed(_fit_fold)(
-            search, X, y, train, test, groups, fit_params or {}, scorer, fold
+            search,
+            X,
+            y,
+            train,
+            test,
+            groups,
+            fit_params or {},
+            (scorer, own_scorer),
+            fold,
         )
         for fold, (train, test) in enumerate(splits)
     )
@@ -405,7 +434,9 @@ def nested_cross_validate(
     return NestedCVResult(
         outer_scores_=outer,
         inner_best_scores_=inner,
-        optimism_=float(np.mean(inner) - np.mean(outer)),
+        optimism_=float(np.mean(inner) - np.mean([fold[4] for fold in folds]))
+        if own_name is not None
+        else float("nan"),
         best_params_per_fold_=best_params,
         param_stability_=_stability(best_params),
         splits_=splits,

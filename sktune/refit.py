@@ -10,6 +10,8 @@ For Hyperband and PBT (and scikit-learn's halving searches) only the
 evaluations at the largest budget are considered.
 """
 
+import warnings
+
 import numpy as np
 
 from sktune._comparisons import (
@@ -125,6 +127,17 @@ class _NotSignificantlyWorse(_Rule):
 
     def _eligible(self, results, metric, rows, best):
         scores = split_scores(results, metric)
+        if self.n_train is None:
+            k = scores.shape[1]
+            warnings.warn(
+                "not_significantly_worse sees only cv_results_, which does not say "
+                f"how large the training and test sets were: it assumes {k}-fold "
+                f"splits (n_test / n_train = 1 / {k - 1}). With repeated or "
+                "shuffled splits that is wrong and changes the choice: pass "
+                "n_train= and n_test= (rows per split) to the rule.",
+                UserWarning,
+                stacklevel=4,
+            )
         n_train, n_test = resolve_sizes(
             self.n_train,
             self.n_test,
@@ -230,7 +243,8 @@ def not_significantly_worse(
     n_train, n_test : float, default=None
         Training and test rows per split. By default the splits are taken to
         be k-fold (``n_test / n_train = 1 / (k - 1)`` with k the number of
-        split columns); pass them for shuffle splits or repeated k-fold.
+        split columns), with a warning that says so: ``cv_results_`` does not
+        record the sizes. Pass them for shuffle splits or repeated k-fold.
 
     Returns
     -------

@@ -49,6 +49,7 @@ References
    procedure. Scandinavian Journal of Statistics 6(2).
 """
 
+import math
 import numbers
 from dataclasses import dataclass, field
 
@@ -215,6 +216,15 @@ def _check_alternative(alternative):
         )
 
 
+def _has_missing(array):
+    """Whether a label array holds NaN or None."""
+    if array.dtype.kind == "f":
+        return bool(np.isnan(array).any())
+    if array.dtype.kind == "O":
+        return any(v is None or (isinstance(v, float) and np.isnan(v)) for v in array)
+    return False
+
+
 def _as_scores(values, name, *, ndim=None, min_size=2):
     """A float array without NaN or inf, with at least ``min_size`` values."""
     try:
@@ -244,6 +254,13 @@ def _as_scores(values, name, *, ndim=None, min_size=2):
 def _paired(scores_a, scores_b, *, min_size=2, shape=None):
     a = _as_scores(scores_a, "scores_a", min_size=min_size)
     b = _as_scores(scores_b, "scores_b", min_size=min_size)
+    for name, array in (("scores_a", a), ("scores_b", b)):
+        if array.ndim > 2:
+            # never flattened: a third axis (metrics? data sets?) is a mistake
+            raise ValueError(
+                f"The '{name}' parameter must be 1-dimensional (one score per "
+                f"split) or 2-dimensional (repeat, fold); got shape {array.shape}."
+            )
     if a.shape != b.shape:
         raise ValueError(
             "The 'scores_a' and 'scores_b' parameters must have the same shape "
@@ -339,6 +356,10 @@ def corrected_ttest(scores_a, scores_b, *, n_train, n_test, alternative="two-sid
     scikit-learn's example "Statistical comparison of models using grid
     search" computes the same t but reports ``t.sf(abs(t), df)``: a one-sided
     p-value whatever the sign of t. Here ``alternative`` says which tail.
+
+    Identical scores (every difference 0) give ``t = 0``: p = 1 two-sided
+    and p = 0.5 one-sided, the value of the t distribution's tail at its
+    centre; neither model is better.
 
     References
     ----------
@@ -658,6 +679,12 @@ def mcnemar(y_true, y_pred_a, y_pred_b, *, exact=None, correction=True):
                 f"The '{name}' parameter must be a non-empty 1-dimensional array "
                 f"of labels; got shape {array.shape}."
             )
+        if _has_missing(array):
+            # a missing label or prediction is not a wrong one
+            raise ValueError(
+                f"The '{name}' parameter contains missing labels (NaN or None); "
+                "drop those samples from all three arrays first."
+            )
         arrays.append(array)
     if len({a.size for a in arrays}) != 1:
         raise ValueError(
@@ -821,7 +848,14 @@ def friedman_test(scores, *, tie_correction=False):
     chi2 = float(chi2 / tie_factor)
     f_df = (float(k - 1), float((k - 1) * (n - 1)))
     f_stat = _ratio((n - 1) * chi2, n * (k - 1) - chi2)
-    f_pvalue = float(_st.f.sf(f_stat, *f_df)) if np.isfinite(f_stat) else 0.0
+    if np.isfinite(f_stat):
+        f_pvalue = float(_st.f.sf(f_stat, *f_df))
+    else:
+        # Every data set ranks the models the same way (the F statistic's
+        # denominator is 0): the F approximation breaks down, and the exact
+        # permutation p-value is the chance that N - 1 data sets all repeat
+        # the first one's ranking, 1 / k! ** (N - 1) without ties.
+        f_pvalue = float(math.factorial(k) ** -(n - 1))
     return RankTestResult(
         statistic=chi2,
         pvalue=float(_st.chi2.sf(chi2, k - 1)),
