@@ -28,6 +28,7 @@ from sktune.search._journal import (
     Journal,
     clean_out,
     fingerprint,
+    interrupts_deferred,
     params_key,
     restore_out,
 )
@@ -434,12 +435,16 @@ class BayesSearchCV(BaseSearchCV):
                             )
                         )
                     if journal is not None:
-                        journal.record(
-                            "batch",
-                            keys,
-                            outs=None if outs is None else [clean_out(o) for o in outs],
-                            fit_time=fit_time,
-                        )
+                        # the batch is in the results: the journal must get it
+                        with interrupts_deferred():
+                            journal.record(
+                                "batch",
+                                keys,
+                                outs=None
+                                if outs is None
+                                else [clean_out(o) for o in outs],
+                                fit_time=fit_time,
+                            )
                 release_cuda()  # the batch's nets are gone
                 self.optimizer_.tell(params, scores)
                 run.progress.update(len(params), scores)

@@ -38,6 +38,7 @@ from sktune.search._journal import (
     Journal,
     clean_out,
     fingerprint,
+    interrupts_deferred,
     params_key,
     restore_out,
 )
@@ -348,9 +349,10 @@ class _Engine:
             c.trail.append((dict(c.params), budget, c.seed))
         outs = [out for _, out in results]
         _warn_scoring_failures(outs, search.error_score)
-        if self.journal is not None:
-            self.journal.record("advance", keys, outs=[clean_out(o) for o in outs])
-        self._record(candidates, budget, outs, more)
+        with interrupts_deferred():
+            if self.journal is not None:
+                self.journal.record("advance", keys, outs=[clean_out(o) for o in outs])
+            self._record(candidates, budget, outs, more)
         return self._progressed(self._mean_scores(outs, len(candidates)))
 
     def _progressed(self, scores):

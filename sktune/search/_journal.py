@@ -20,7 +20,10 @@ import functools
 import json
 import numbers
 import os
+import signal
+import threading
 import types
+from contextlib import contextmanager
 
 import joblib
 import numpy as np
@@ -256,6 +259,28 @@ class Journal:
     def record(self, kind, keys, **content):
         """Append one finished unit (after the recorded ones ran out)."""
         self._append({"kind": kind, "keys": keys, **content})
+
+
+@contextmanager
+def interrupts_deferred():
+    """Hold a Ctrl-C (SIGINT) until the block ends, then raise it.
+
+    A finished unit goes into the results and into the journal together:
+    an interrupt between the two (or during the journal's fsync) would leave
+    them disagreeing. Only the main thread receives signals; elsewhere the
+    block runs as is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(1))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
 
 
 def clean_out(out):
