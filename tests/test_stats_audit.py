@@ -12,7 +12,7 @@ from sklearn.model_selection import GridSearchCV, ShuffleSplit
 
 from sktune import nested_cross_validate
 from sktune.refit import not_significantly_worse
-from sktune.stats import corrected_ttest, friedman_test, mcnemar
+from sktune.stats import corrected_ttest, friedman_test, mcnemar, multipletests
 
 X, Y = load_iris(return_X_y=True)
 
@@ -99,3 +99,45 @@ def test_identical_scores_give_one_half_one_sided():
     assert corrected_ttest(same, same, n_train=3, n_test=1).pvalue == 1.0
     one_sided = corrected_ttest(same, same, n_train=3, n_test=1, alternative="less")
     assert one_sided.pvalue == 0.5
+
+
+METHODS = [
+    "bonferroni",
+    "sidak",
+    "holm",
+    "holm-sidak",
+    "simes-hochberg",
+    "hommel",
+    "fdr_bh",
+    "fdr_by",
+]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_multipletests_matches_statsmodels(method):
+    multitest = pytest.importorskip("statsmodels.stats.multitest")
+    rng = np.random.RandomState(0)
+    for rep in range(100):
+        m = rng.randint(1, 12)
+        p = rng.uniform(size=m) ** rng.choice([1, 3, 6])
+        if rep % 7 == 0:
+            p[rng.randint(m)] = 1.0
+        if rep % 11 == 0:
+            p[:] = p[0]  # ties
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            reject, expected, _, _ = multitest.multipletests(p, 0.05, method=method)
+        got_reject, got = multipletests(p, method=method, alpha=0.05)
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+        np.testing.assert_array_equal(got_reject, reject)
+
+
+def test_multipletests_aliases_and_missing_values():
+    p = [0.01, np.nan, 0.04, 0.03]
+    np.testing.assert_array_equal(
+        multipletests(p, method="bh"), multipletests(p, method="fdr_bh")
+    )
+    reject, adjusted = multipletests(p, method="hochberg", alpha=0.05)
+    assert np.isnan(adjusted[1]) and not reject[1]
+    with pytest.raises(ValueError, match="method"):
+        multipletests(p, method="fdr")
