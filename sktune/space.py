@@ -350,25 +350,27 @@ class _Distribution(Dimension):
         self.dist = dist
         self.discrete = isinstance(getattr(dist, "dist", None), stats.rv_discrete)
 
-    def _finite_support(self):
+    def _bounded_support(self):
+        """``(low, high)`` of a discrete distribution with finite support."""
         if not self.discrete:
             return None
         low, high = self.dist.support()
         if not (np.isfinite(low) and np.isfinite(high)):
             return None
-        x = np.arange(int(low), int(high) + 1)
-        return [int(v) for v in x[self.dist.pmf(x) > 0]]
+        return int(low), int(high)
 
     @property
     def n_values(self):
-        support = self._finite_support()
-        return None if support is None else len(support)
+        # from the bounds alone: the searches ask on every proposal, and a
+        # randint(0, 10**9) must not be listed to be counted
+        support = self._bounded_support()
+        return None if support is None else support[1] - support[0] + 1
 
     def values(self):
-        support = self._finite_support()
+        support = self._bounded_support()
         if support is None:
             return super().values()
-        return support
+        return list(range(support[0], support[1] + 1))
 
     def from_uniform(self, u):
         u = np.clip(np.asarray(u, dtype=float), _EPS, 1.0 - _EPS)
@@ -528,6 +530,11 @@ class Space:
     >>> point = space.from_uniform([[0.5, 0.9]])[0]
     >>> round(point["C"], 6), point["kernel"]
     (1.0, 'rbf')
+    >>> grid = Space({"kernel": ["linear", "rbf"], "degree": [2, 3]})
+    >>> grid.size, grid.grid()[:2]
+    (4, [{'kernel': 'linear', 'degree': 2}, {'kernel': 'linear', 'degree': 3}])
+    >>> Space({}).grid()  # the estimator as given
+    [{}]
     """
 
     def __init__(self, dimensions):

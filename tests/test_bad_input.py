@@ -211,3 +211,24 @@ def test_inconsistent_parameters_are_refused_before_any_fit(name, params, match)
     with pytest.raises(ValueError, match=match):
         fit_with(name, **params)
     assert CountingClassifier.fits == 0
+
+
+@pytest.mark.parametrize("name", sorted(SEARCHES))
+def test_a_space_given_twice_or_not_at_all_is_refused_before_any_fit(name):
+    cls, _, defaults = SEARCHES[name]
+    CountingClassifier.fits = 0
+    with pytest.raises(ValueError, match="several names.*param_grid"):
+        cls(CountingClassifier(), SPACE, param_grid=SPACE, cv=3, **defaults).fit(X, Y)
+    with pytest.raises(ValueError, match="needs a search space.*param_grid="):
+        cls(CountingClassifier(), cv=3, **defaults).fit(X, Y)
+    assert CountingClassifier.fits == 0
+
+
+def test_pbt_refuses_n_iter_that_contradicts_population_size():
+    CountingClassifier.fits = 0
+    search = PBTSearchCV(
+        CountingClassifier(), SPACE, n_iter=4, population_size=6, n_steps=2, cv=3
+    )
+    with pytest.raises(ValueError, match="'n_iter'.*population_size=6"):
+        search.fit(X, Y)
+    assert CountingClassifier.fits == 0

@@ -9,7 +9,9 @@ import warnings
 from collections.abc import Iterator
 
 import numpy as np
+from sklearn.base import is_classifier
 from sklearn.exceptions import FitFailedWarning
+from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state
 
 from sktune.optimize import Optimizer
@@ -38,7 +40,6 @@ from sktune.utils._sklearn_compat import (
     BaseSearchCV,
     Interval,
     StrOptions,
-    checked_cv,
 )
 
 
@@ -361,9 +362,10 @@ class BayesSearchCV(BaseSearchCV):
             acq_func=self.acq_func,
             random_state=check_random_state(self.random_state),
         )
-        cv = _FrozenCV(checked_cv(self, self._run.data[1]))
-        journal = self._open_journal(cv, spaces)
         X, y, fit_params = self._run.data
+        # fit() has read a generator of splits into a list: check_cv works
+        cv = _FrozenCV(check_cv(self.cv, y, classifier=is_classifier(self.estimator)))
+        journal = self._open_journal(cv, spaces)
         # scikit-learn < 1.8 sets n_splits_ after the search: count the folds
         n_splits = getattr(self, "n_splits_", None) or sum(
             1 for _ in cv.split(X, y, groups=fit_params.get("groups"))
@@ -396,7 +398,7 @@ class BayesSearchCV(BaseSearchCV):
                     scores = mean_test_scores(outs, len(params), self.refit)
                     results = self._current_results()
                 else:
-                    batch_ctx = self._batch_context(search_ctx, len(params))
+                    batch_ctx = self._batch_context(search_ctx, len(params) * n_splits)
                     start = time.perf_counter()
                     try:
                         with _torch_seeded(torch_rng.randint(2**31 - 1)):
@@ -415,9 +417,8 @@ class BayesSearchCV(BaseSearchCV):
                         warnings.warn(
                             fit_failure_message(
                                 n_fits,
-                                n_fits,
                                 self.error_score,
-                                summary=str(exc).split(_DETAILS, 1)[-1],
+                                str(exc).split(_DETAILS, 1)[-1],
                             ),
                             FitFailedWarning,
                             stacklevel=2,
@@ -490,14 +491,15 @@ class BayesSearchCV(BaseSearchCV):
             last_returned.update(results)
         run.searched = True
 
-    def _batch_context(self, search_ctx, n_candidates):
-        """``{"callback_ctx": ...}`` for one batch's evaluate_candidates call,
-        or ``{}`` where scikit-learn has no callbacks."""
+    def _batch_context(self, search_ctx, n_fits):
+        """``{"callback_ctx": ...}`` for one batch's evaluate_candidates call
+        of ``n_fits`` (candidate, split) fits, or ``{}`` where scikit-learn has
+        no callbacks."""
         if search_ctx is None:
             return {}
         ctx = search_ctx.subcontext(
             task_name="search-iteration",
-            max_subtasks=n_candidates * getattr(self, "n_splits_", 0),
+            max_subtasks=n_fits,
             sequential_subtasks=False,
         ).call_on_fit_task_begin(estimator=self)
         return {"callback_ctx": ctx}
@@ -523,7 +525,7 @@ class BayesSearchCV(BaseSearchCV):
             _, params, outs, more, _ = inserted[i]
             if outs is not None:
                 del inserted[i]
-                batch_ctx = self._batch_context(search_ctx, len(params))
+                batch_ctx = self._batch_context(search_ctx, len(outs))
                 results = evaluate_candidates(
                     params, cv=cv, more_results=more, **batch_ctx
                 )

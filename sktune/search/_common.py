@@ -2,7 +2,6 @@
 
 import gc
 import sys
-from collections import Counter
 from contextlib import contextmanager
 
 import numpy as np
@@ -89,14 +88,6 @@ def check_param_names(estimator, spaces, param_name="search_spaces"):
             ) from exc
 
 
-def _failure_summary(errors):
-    delimiter = "-" * 80 + "\n"
-    return "\n".join(
-        f"{delimiter}{n} fits failed with the following error:\n{error}"
-        for error, n in Counter(errors).items()
-    )
-
-
 def _check_skorch_names(estimator, names):
     """skorch's ``set_params`` takes any ``x__y`` and checks it only when the
     net is initialised: check the routed prefix (``module__``, ``optimizer__``,
@@ -116,16 +107,12 @@ def _check_skorch_names(estimator, names):
             )
 
 
-def fit_failure_message(n_failed, n_fits, error_score, errors=(), summary=None):
-    """scikit-learn's FitFailedWarning text for ``n_failed`` of ``n_fits``.
-
-    ``errors`` are the failed fits' tracebacks; ``summary`` is their summary
-    as scikit-learn wrote it, when that is all there is.
-    """
-    if summary is None:
-        summary = _failure_summary(errors)
+def fit_failure_message(n_fits, error_score, summary):
+    """scikit-learn's FitFailedWarning text for a batch whose ``n_fits`` all
+    failed, which ``BaseSearchCV`` raises as an error instead (``summary``:
+    the failures as its error listed them)."""
     return (
-        f"\n{n_failed} fits failed out of a total of {n_fits}.\n"
+        f"\n{n_fits} fits failed out of a total of {n_fits}.\n"
         "The score on these train-test partitions for these parameters"
         f" will be set to {error_score}.\n"
         "If these failures are not expected, you can try to debug them "
@@ -134,15 +121,14 @@ def fit_failure_message(n_failed, n_fits, error_score, errors=(), summary=None):
     )
 
 
-def all_fits_failed_message(n_fits, errors):
-    """scikit-learn's error text when every one of ``n_fits`` fits failed."""
-    summary = _failure_summary(errors)
-    return (
-        f"\nAll the {n_fits} fits failed.\n"
-        "It is very likely that your model is misconfigured.\n"
-        "You can try to debug the error by setting error_score='raise'.\n\n"
-        f"Below are more details about the failures:\n{summary}"
-    )
+def set_changed(model, before, after):
+    """Set on a live ``model`` the parameters of ``after`` that are not the
+    very objects ``before`` has. Setting a pipeline step, or a skorch
+    ``module__*`` parameter, again (even to its value) would replace the
+    fitted step or re-initialise the net."""
+    changed = {k: v for k, v in after.items() if k not in before or before[k] is not v}
+    if changed:
+        model.set_params(**clone(changed, safe=False))
 
 
 def score_key(results, refit):

@@ -20,19 +20,17 @@ from dataclasses import dataclass
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone, is_classifier
-from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state, indexable
 
 from sktune.search._common import (
     _torch_seeded,
-    all_fits_failed_message,
     check_param_names,
     finite_or_error_score,
-    fit_failure_message,
     mean_test_scores,
     release_cuda,
     resolve_space,
+    set_changed,
 )
 from sktune.search._journal import (
     Journal,
@@ -58,6 +56,7 @@ from sktune.utils._sklearn_compat import (
     _NoCallbacks,
     _safe_indexing,
     _safe_split,
+    _warn_or_raise_about_fit_failures,
     init_callback_context,
 )
 
@@ -196,9 +195,7 @@ def _retrain(model, trail, fold, resource, X, y, rows_at, fit_params, classes):
     done, current = 0, trail[0][0]
     model.set_params(**clone(current, safe=False))
     for params, budget, seed in trail:
-        changed = {k: v for k, v in params.items() if current.get(k, v) is not v}
-        if changed:
-            model.set_params(**clone(changed, safe=False))
+        set_changed(model, current, params)
         current = params
         rows = rows_at[budget]
         fold_params = _check_method_params(X, params=fit_params, indices=rows)
@@ -439,17 +436,8 @@ class _Engine:
                 UserWarning,
                 stacklevel=3,
             )
-        errors = [out["fit_error"] for out in outs if out["fit_error"] is not None]
-        if len(errors) == len(outs):
-            raise ValueError(all_fits_failed_message(len(outs), errors))
-        if errors:
-            warnings.warn(
-                fit_failure_message(
-                    len(errors), len(outs), self.search.error_score, errors
-                ),
-                FitFailedWarning,
-                stacklevel=3,
-            )
+        # scikit-learn's own warning (some failed) or error (all failed)
+        _warn_or_raise_about_fit_failures(outs, self.search.error_score)
         return self.search._format_results(self.params, self.n_splits, outs, self.more)
 
 

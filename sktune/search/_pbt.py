@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.base import clone
 
 from sktune.schedules._pbt import perturb, truncation_selection
-from sktune.search._common import _torch_seeded
+from sktune.search._common import _torch_seeded, set_changed
 from sktune.search._incremental import BaseIncrementalSearchCV
 from sktune.search._resources import _final_step, _is_skorch, advance
 from sktune.space import sample_distinct, total_size, warn_small_space
@@ -413,10 +413,9 @@ return_train_score
         params = perturb(
             loser.space, winner.params, names, rng, factors, self.resample_probability
         )
-        changed = {k: v for k, v in params.items() if v is not winner.params[k]}
         for model in loser.models:
-            if model is not None and changed:
-                model.set_params(**clone(changed, safe=False))
+            if model is not None:
+                set_changed(model, winner.params, params)
         loser.params = params
 
     def fit(self, X, y=None, **params):
@@ -457,16 +456,8 @@ return_train_score
         budgets = [0] + list(self.budgets_)
         with _torch_seeded(seed):
             for step, params in enumerate(schedule):
-                # only what changed: setting a pipeline step (or a skorch
-                # module__*) again would replace the fitted one
-                before = schedule[step - 1]
-                changed = {
-                    k: v
-                    for k, v in params.items()
-                    if k not in before or before[k] is not v
-                }
-                if step and changed:
-                    model.set_params(**clone(changed, safe=False))
+                if step:
+                    set_changed(model, schedule[step - 1], params)
                 model = advance(
                     model,
                     resource,

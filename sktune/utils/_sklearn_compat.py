@@ -8,22 +8,13 @@ place.
 
 from contextlib import contextmanager
 
-from sklearn.base import _fit_context, is_classifier
-from sklearn.model_selection import check_cv
+from sklearn.base import _fit_context
 from sklearn.model_selection._search import BaseSearchCV
+from sklearn.model_selection._validation import _warn_or_raise_about_fit_failures
 from sklearn.utils._indexing import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import _safe_split
 from sklearn.utils.validation import _check_method_params, _num_samples
-
-
-def checked_cv(search, y):
-    """The cross-validator ``BaseSearchCV.fit`` checked before ``_run_search``
-    (scikit-learn >= 1.8 keeps it), else ``search.cv`` checked again."""
-    checked = getattr(search, "_checked_cv_orig", None)
-    if checked is None:
-        checked = check_cv(search.cv, y, classifier=is_classifier(search.estimator))
-    return checked
 
 
 class _NoCallbacks:
@@ -52,7 +43,6 @@ def init_callback_context(search, max_subtasks):
 
 
 __all__ = [
-    "checked_cv",
     "init_callback_context",
     "BaseSearchCV",
     "HasMethods",
@@ -63,4 +53,5 @@ __all__ = [
     "_num_samples",
     "_safe_indexing",
     "_safe_split",
+    "_warn_or_raise_about_fit_failures",
 ]
