@@ -308,3 +308,23 @@ def test_pbt_search_refit_callable_replays_the_chosen_rows_schedule(iris):
     assert search.cv_results_["step"][search.best_index_] == 1
     assert len(search.best_schedule_) == 2
     assert search.best_estimator_.t_ == 2 * len(iris[1]) + 1
+
+
+def test_pbt_search_refit_of_a_row_whose_member_later_exploited_keeps_its_lineage(
+    iris,
+):
+    # A slot that loses later takes the winner's schedule; a row recorded
+    # before that must still replay its own hyperparameters.
+    def first_row_of_a_later_loser(results):
+        losers = set(results["member"][results["parent"] >= 0])
+        first = (results["step"] == 0) & np.isin(results["member"], list(losers))
+        return int(np.flatnonzero(first)[0])
+
+    search = _search(quantile=0.5, refit=first_row_of_a_later_loser).fit(*iris)
+    chosen = search.best_params_
+    assert search.cv_results_["step"][search.best_index_] == 0
+    assert search.best_schedule_ == [
+        {k: v for k, v in chosen.items() if k != "max_iter"}
+    ]
+    model = search.best_estimator_
+    assert model.alpha == chosen["alpha"] and model.eta0 == chosen["eta0"]

@@ -351,9 +351,13 @@ return_train_score
             member.slot, member.space, member.parent = slot, spaces[s], -1
             member.schedule = []
 
+        # Each row's own lineage: a slot's schedule is rewritten when it
+        # exploits another member, so rows keep the schedule they ran with.
+        self._schedules = {}
         for step, budget in enumerate(self.budgets_):
             for member in members:
                 member.schedule.append(dict(member.params))
+                self._schedules[member.slot, step] = tuple(member.schedule)
             scores = engine.advance(
                 members,
                 budget,
@@ -371,7 +375,6 @@ return_train_score
                 self._exploit_and_explore(
                     members[loser], members[winner], mutable, factors, rng
                 )
-        self._schedules = {m.slot: m.schedule for m in members}
         engine.drop(members)
 
     def _initial_points(self, spaces, rng):
@@ -444,7 +447,7 @@ return_train_score
         """The schedule that led to row ``index`` of ``cv_results_``."""
         slot = int(self.cv_results_["member"][index])
         step = int(self.cv_results_["step"][index])
-        return [dict(p) for p in self._schedules[slot][: step + 1]]
+        return [dict(p) for p in self._schedules[slot, step]]
 
     def _refit_best(self, X, y, fit_params, resource, classes, callback_ctx, metadata):
         """Replay the winning lineage's schedule from scratch on all data."""
