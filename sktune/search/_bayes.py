@@ -6,15 +6,18 @@ import os
 import sys
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
+import joblib
 import numpy as np
+from scipy.stats import rankdata
 from sklearn.base import is_classifier
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state
 
 from sktune.optimize import Optimizer
+from sktune.optimize._stopping import MIN_EVALUATIONS, cv_noise, regret_bound
 from sktune.search._common import (
     _FrozenCV,
     _torch_seeded,
@@ -35,9 +38,10 @@ from sktune.search._journal import (
     restore_out,
 )
 from sktune.search._progress import Progress
-from sktune.space import Space, total_size, warn_small_space
+from sktune.space import Space, point_key, total_size, warn_small_space
 from sktune.utils._sklearn_compat import (
     BaseSearchCV,
+    HasMethods,
     Interval,
     StrOptions,
 )
@@ -52,6 +56,80 @@ def _all_fits_failed(exc):
 
 
 _DETAILS = "Below are more details about the failures:\n"
+
+
+def _as_float(values, what):
+    """A results column as floats; masked (or None) entries become nan."""
+    try:
+        values = np.ma.asarray(values)
+        if values.dtype == object:
+            values = np.ma.masked_array(
+                [np.nan if v is None else v for v in values.filled(np.nan)]
+            )
+        return np.ma.filled(values.astype(float), np.nan).ravel()
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"The 'warm_start' results' {what!r} column must hold numbers; {exc}"
+        ) from None
+
+
+def _rank(means):
+    """``rank_test_*`` as ``BaseSearchCV._format_results`` computes it: failed
+    (nan) candidates tie with the worst."""
+    if np.isnan(means).all():
+        return np.ones(len(means), dtype=np.int32)
+    filled = np.where(np.isnan(means), np.nanmin(means) - 1, means)
+    return rankdata(-filled, method="min").astype(np.int32)
+
+
+def _same_value(a, b):
+    if a is b:
+        return True
+    try:
+        return bool(a == b)
+    except Exception:  # values whose == is not a bool (arrays)
+        return False
+
+
+class _Inherited:
+    """The ``warm_start`` results a fit starts from: rows of ``source`` (a
+    ``cv_results_``-like dict, or None for ``(params, score)`` pairs) that
+    lie in the search space, as ``params`` with the ``scores`` told to the
+    optimiser."""
+
+    def __init__(self, params=(), scores=(), subspaces=(), source=None, rows=()):
+        self.params = list(params)
+        self.scores = np.asarray(scores, dtype=float)
+        self.subspaces = list(subspaces)
+        self.source = source
+        self.rows = np.asarray(rows, dtype=int)
+        self._splits = {}
+
+    def __len__(self):
+        return len(self.params)
+
+    def column(self, key):
+        """The source's ``key`` column for the kept rows, or None."""
+        if self.source is None or key not in self.source:
+            return None
+        return _as_float(self.source[key], key)[self.rows]
+
+    def splits(self, kind, metric, n_splits):
+        """``(n_inherited, n_splits)`` split scores of ``kind`` ("test" or
+        "train") for ``metric``, or None if the source has not exactly
+        ``n_splits`` such columns."""
+        key = (kind, metric, n_splits)
+        if key not in self._splits:
+            names = [f"split{k}_{kind}_{metric}" for k in range(n_splits + 1)]
+            value = None
+            if (
+                self.source is not None
+                and all(name in self.source for name in names[:-1])
+                and names[-1] not in self.source
+            ):
+                value = np.column_stack([self.column(name) for name in names[:-1]])
+            self._splits[key] = value
+        return self._splits[key]
 
 
 class _Run:
@@ -78,6 +156,8 @@ class _Run:
         self.format_args = None  # the last _format_results call's arguments
         self.template = None  # a fit's record, the shape of a failed one
         self.searched = False  # whether _run_search has finished
+        self.previous = None  # cv_results_ of the last fit (warm_start=True)
+        self.inherited = None  # _Inherited rows, spliced in front; None: none
 
 
 class BayesSearchCV(BaseSearchCV):
@@ -168,12 +248,59 @@ class BayesSearchCV(BaseSearchCV):
         with a ``ValueError``. When the journal holds the whole search, its
         last batch is evaluated again (``BaseSearchCV`` builds its results
         from at least one evaluation).
+    warm_start : bool, fitted search, dict or list, default=None
+        Earlier results the search starts from: they are told to the
+        optimiser before its first proposal, and ``n_iter`` counts new
+        evaluations only.
+
+        - ``None`` or ``False``: none.
+        - ``True``: this search's own last ``fit`` (its ``cv_results_``), as
+          ``warm_start=True`` continues an estimator's training: a second
+          ``fit`` evaluates ``n_iter`` more candidates. The first ``fit``, or
+          one after ``clone``, starts afresh.
+        - a fitted search (``BayesSearchCV``, ``GridSearchCV``,
+          ``RandomizedSearchCV``, any object with ``cv_results_``): its rows.
+          ``clone`` makes an unfitted copy, which is refused: pass the
+          search's ``cv_results_`` instead.
+        - a ``cv_results_``-like dict: ``params`` and the mean score this
+          search maximises, ``mean_test_score`` (or ``mean_test_<refit>``
+          with several metrics).
+        - a list of ``(params, score)`` pairs.
+
+        Results whose parameters lie outside the search space, or lack a
+        searched parameter, are skipped with a warning (a parameter that is
+        not searched is accepted when it equals the estimator's own value);
+        ``nan`` scores are told as failures. ``cv_results_`` lists the
+        inherited rows first, marked by its ``inherited`` column; their
+        split scores, times and train scores are copied when the source has
+        them for the same metrics and number of splits, else they are
+        ``nan`` (with ``mean_test_<metric>`` the score given). Ranks,
+        ``best_index_`` and ``refit`` consider every row, inherited ones
+        included: results on other data (a subsample, another split) are
+        still used to guide the search, but when they are not comparable,
+        pick the best of the new rows yourself
+        (``refit=callable`` reading ``cv_results_["inherited"]``). The
+        parameter is stored as given and never modified. See the Examples.
+    early_stopping : bool, default=False
+        Stop before ``n_iter`` once more evaluations are unlikely to improve
+        the best score by more than cross-validation noise (Makarova et al.,
+        2022; the rule of Optuna's ``Terminator``). After each batch, once
+        20 evaluations (inherited ones included) have finite scores, an upper
+        bound on the score still to gain, ``max UCB - max LCB`` of a
+        Gaussian process fitted on the better half of the results, is
+        compared with the standard error of the best candidate's
+        cross-validated score, ``sqrt((1/k + 1/(k-1)) var(split scores))``;
+        the search stops when the bound is smaller. The rule only decides
+        when to stop: the candidates proposed up to then are those of
+        ``early_stopping=False``. ``n_iter`` remains the maximum.
 
     Attributes
     ----------
     cv_results_ : dict of numpy (masked) ndarrays
         As for ``GridSearchCV``, in evaluation order, plus ``subspace``: the
         index, in ``search_spaces``, of the subspace each candidate came from.
+        With ``warm_start``, the inherited rows come first, and a boolean
+        ``inherited`` column marks them.
     best_estimator_ : estimator
         Refitted on the whole data with ``best_params_`` (if ``refit``).
     best_score_ : float
@@ -193,6 +320,18 @@ class BayesSearchCV(BaseSearchCV):
     optimizer_ : sktune.optimize.Optimizer
         The optimiser after the search: its ``points``, ``scores``,
         ``subspace_indices`` and ``predict`` give the surrogate's view.
+    n_iter_ : int
+        Number of candidates evaluated by this ``fit`` (inherited rows not
+        counted).
+    stopping_reason_ : str
+        Why the search ended: ``"n_iter reached"``, ``"the search space is
+        exhausted"``, ``"a callback stopped the search"`` or, with
+        ``early_stopping``, ``"early stopping: the regret bound ... fell
+        below the CV noise ... after ... evaluations"``.
+    regret_bounds_ : ndarray of shape (n_batches,)
+        The early-stopping regret bound after each batch; ``nan`` where it
+        was not computed (before enough evaluations, or with
+        ``early_stopping=False``).
 
     See Also
     --------
@@ -218,6 +357,36 @@ class BayesSearchCV(BaseSearchCV):
     True
     >>> sorted(search.best_params_)
     ['C']
+
+    ``warm_start=True`` continues the same search with ``n_iter`` more
+    candidates; ``warm_start=search`` (or its ``cv_results_``) starts another
+    search from its results:
+
+    >>> search.set_params(warm_start=True, n_iter=4).fit(X, y).n_iter_
+    4
+    >>> len(search.cv_results_["params"]), int(search.cv_results_["inherited"].sum())
+    (12, 8)
+    >>> other = BayesSearchCV(
+    ...     SVC(), {"C": Real(1e-2, 1e2, log=True)}, n_iter=3, cv=3,
+    ...     warm_start=search, random_state=0,
+    ... ).fit(X, y)
+    >>> len(other.cv_results_["params"])
+    15
+
+    ``early_stopping=True`` ends the search when more evaluations are unlikely
+    to beat the noise of the cross-validated score:
+
+    >>> search = BayesSearchCV(
+    ...     SVC(), {"C": Real(1e-2, 1e2, log=True)}, n_iter=60, cv=3,
+    ...     early_stopping=True, random_state=0,
+    ... ).fit(X, y)
+    >>> search.n_iter_ < 60, search.stopping_reason_.startswith("early stopping")
+    (True, True)
+
+    References
+    ----------
+    .. [1] A. Makarova et al., "Automatic termination for hyperparameter
+       optimization", AutoML Conference, PMLR 188, 2022.
     """
 
     _parameter_constraints: dict = {
@@ -232,6 +401,8 @@ class BayesSearchCV(BaseSearchCV):
         "random_state": ["random_state"],
         "callbacks": [callable, list, None],
         "checkpoint": [str, os.PathLike, None],
+        "warm_start": ["boolean", None, dict, list, HasMethods(["fit"])],
+        "early_stopping": ["boolean"],
     }
 
     def __init__(
@@ -254,6 +425,8 @@ class BayesSearchCV(BaseSearchCV):
         return_train_score=False,
         callbacks=None,
         checkpoint=None,
+        warm_start=None,
+        early_stopping=False,
         param_grid=None,
         param_distributions=None,
     ):
@@ -276,6 +449,8 @@ class BayesSearchCV(BaseSearchCV):
         self.random_state = random_state
         self.callbacks = callbacks
         self.checkpoint = checkpoint
+        self.warm_start = warm_start
+        self.early_stopping = early_stopping
         self.param_grid = param_grid
         self.param_distributions = param_distributions
 
@@ -301,6 +476,9 @@ class BayesSearchCV(BaseSearchCV):
         self : object
         """
         self._run = run = _Run((X, y, params), self.verbose)
+        if self.warm_start is True:
+            # read now: BaseSearchCV replaces it at the end of this fit
+            run.previous = getattr(self, "cv_results_", None)
         cv = self.cv
         if isinstance(cv, Iterator):
             # A generator of splits is read once, here: BaseSearchCV checks
@@ -342,8 +520,23 @@ class BayesSearchCV(BaseSearchCV):
         spaces, space_name = resolve_space(self)
         check_param_names(self.estimator, spaces, space_name)
         callbacks = self._callables()
+        run = self._run
+        run.inherited = inherited = self._inherited(spaces)
         n_iter = self.n_iter
         total = total_size(spaces)
+        if total is not None and inherited:
+            # only the points not inherited are left to evaluate
+            total -= len(
+                {
+                    point_key(s, spaces[s], p)
+                    for s, p in zip(inherited.subspaces, inherited.params)
+                }
+            )
+            if total == 0:
+                raise ValueError(
+                    "Every point of the search space is in the 'warm_start' "
+                    "results: there is nothing left to evaluate."
+                )
         if total is not None and total < n_iter:
             warn_small_space(total, n_iter)
             n_iter = total
@@ -362,6 +555,8 @@ class BayesSearchCV(BaseSearchCV):
             acq_func=self.acq_func,
             random_state=check_random_state(self.random_state),
         )
+        if inherited:
+            self.optimizer_.tell(inherited.params, inherited.scores)
         X, y, fit_params = self._run.data
         # fit() has read a generator of splits into a list: check_cv works
         cv = _FrozenCV(check_cv(self.cv, y, classifier=is_classifier(self.estimator)))
@@ -370,7 +565,6 @@ class BayesSearchCV(BaseSearchCV):
         n_splits = getattr(self, "n_splits_", None) or sum(
             1 for _ in cv.split(X, y, groups=fit_params.get("groups"))
         )
-        run = self._run
         run.progress = Progress(self, n_iter, run.verbose)
         search_ctx = None
         if callback_ctx is not None:
@@ -380,11 +574,15 @@ class BayesSearchCV(BaseSearchCV):
         results, last_returned, last_failure = None, None, None
         n_done = n_evaluated = 0
         stop = False
+        reason = None
+        regret_bounds = []
         try:
             while n_done < n_iter and not stop:
                 batch = self.optimizer_._ask(min(self.n_points, n_iter - n_done))
                 params = [point for _, point in batch]
                 more = {"subspace": [s for s, _ in batch]}
+                if inherited is not None:
+                    more["inherited"] = [False] * len(params)
                 keys = [params_key(p) for p in params]
                 entry = journal.replay("batch", keys) if journal else None
                 if entry is not None:
@@ -435,6 +633,8 @@ class BayesSearchCV(BaseSearchCV):
                                 estimator=self
                             )
                         )
+                        if stop:
+                            reason = "a callback stopped the search"
                     if journal is not None:
                         # the batch is in the results: the journal must get it
                         with interrupts_deferred():
@@ -451,7 +651,20 @@ class BayesSearchCV(BaseSearchCV):
                 run.progress.update(len(params), scores)
                 n_done += len(params)
                 if results is not None and any(cb(results) for cb in callbacks):
+                    reason = "a callback stopped the search"
                     break
+                if self.early_stopping and n_done < n_iter and not stop:
+                    bound, noise = self._stopping_check(results, n_splits)
+                    regret_bounds.append(bound)
+                    if bound < noise:
+                        reason = (
+                            f"early stopping: the regret bound {bound:.4g} fell "
+                            f"below the CV noise {noise:.4g} after {n_done} "
+                            "evaluations"
+                        )
+                        break
+                else:
+                    regret_bounds.append(np.nan)
             if last_returned is None:
                 last_returned = self._evaluate_last_replayed(
                     evaluate_candidates, cv, search_ctx
@@ -471,11 +684,12 @@ class BayesSearchCV(BaseSearchCV):
             raise
         if search_ctx is not None:
             search_ctx.call_on_fit_task_end(estimator=self)
+        new_rows = slice(len(inherited or ()), None)
         non_finite = [
             key
             for key, value in results.items()
             if key.startswith(("mean_test_", "mean_train_"))
-            and not np.all(np.isfinite(value))
+            and not np.all(np.isfinite(value[new_rows]))
         ]
         if non_finite:
             warnings.warn(
@@ -489,7 +703,189 @@ class BayesSearchCV(BaseSearchCV):
             # cv_results_; bring it up to date with the batches spliced in.
             last_returned.clear()
             last_returned.update(results)
+        if reason is None:
+            reason = (
+                "n_iter reached"
+                if n_iter == self.n_iter
+                else "the search space is exhausted"
+            )
+        self.n_iter_ = n_done
+        self.stopping_reason_ = reason
+        self.regret_bounds_ = np.asarray(regret_bounds, dtype=float)
         run.searched = True
+
+    def _stopping_check(self, results, n_splits):
+        """``(regret bound, CV noise)`` of the early-stopping rule after a
+        batch; ``(nan, nan)`` before ``MIN_EVALUATIONS`` finite scores."""
+        optimizer = self.optimizer_
+        if results is None or np.isfinite(optimizer.scores).sum() < MIN_EVALUATIONS:
+            return np.nan, np.nan
+        key = score_key(results, self.refit)
+        metric = key[len("mean_test_") :]
+        splits = np.column_stack(
+            [
+                np.asarray(results[f"split{k}_test_{metric}"], dtype=float)
+                for k in range(n_splits)
+            ]
+        )
+        means = np.where(
+            np.all(np.isfinite(splits), axis=1),
+            np.asarray(results[key], dtype=float),
+            np.nan,
+        )
+        if np.isnan(means).all():
+            return np.nan, np.nan
+        noise = cv_noise(splits[int(np.nanargmax(means))])
+        # A pool seeded by the count: deterministic, and the optimiser's own
+        # random stream is left alone, so its proposals do not change.
+        bound = regret_bound(
+            optimizer.spaces,
+            optimizer.points,
+            optimizer.scores,
+            random_state=len(optimizer.scores),
+        )
+        return bound, noise
+
+    def _primary_metric(self):
+        """The name of the metric the search maximises, from the parameters."""
+        if isinstance(self.refit, str):
+            return self.refit
+        if isinstance(self.scoring, Mapping):
+            return next(iter(self.scoring), "score")
+        if isinstance(self.scoring, (list, tuple)) and self.scoring:
+            return self.scoring[0]
+        return "score"
+
+    def _inherited(self, spaces):
+        """The ``warm_start`` results that lie in ``spaces``, validated, or
+        None when ``warm_start`` is None or False."""
+        warm_start = self.warm_start
+        if warm_start is None or warm_start is False:
+            return None
+        source, owner = None, None
+        if warm_start is True:
+            source = self._run.previous
+            if source is None:
+                return _Inherited()
+        elif isinstance(warm_start, Mapping):
+            source = warm_start
+        elif isinstance(warm_start, list):
+            params, scores = [], []
+            for i, pair in enumerate(warm_start):
+                if not (
+                    isinstance(pair, (tuple, list))
+                    and len(pair) == 2
+                    and isinstance(pair[0], Mapping)
+                    and (pair[1] is None or isinstance(pair[1], numbers.Real))
+                ):
+                    raise TypeError(
+                        "The 'warm_start' parameter, as a list, must hold "
+                        "(params, score) pairs: a dict of parameters and a "
+                        f"number each; item {i} is {pair!r}."
+                    )
+                params.append(pair[0])
+                scores.append(np.nan if pair[1] is None else float(pair[1]))
+            return self._in_space(spaces, params, np.asarray(scores), None)
+        else:
+            owner = warm_start
+            source = getattr(warm_start, "cv_results_", None)
+            if source is None:
+                raise ValueError(
+                    f"The 'warm_start' search {type(warm_start).__name__} is not "
+                    "fitted (clone() makes an unfitted copy of a search, as "
+                    "cross_validate and nested CV do): fit it, or pass its "
+                    "cv_results_ instead."
+                )
+            if not isinstance(source, Mapping):
+                raise TypeError(
+                    "The 'warm_start' search's cv_results_ must be a dict; got "
+                    f"{type(source).__name__}."
+                )
+        if "params" not in source:
+            raise ValueError(
+                "The 'warm_start' results have no 'params' key: pass a fitted "
+                "search, its cv_results_, or a list of (params, score) pairs."
+            )
+        params = list(source["params"])
+        if not all(isinstance(p, Mapping) for p in params):
+            raise TypeError(
+                "The 'warm_start' results' 'params' must be a list of dicts."
+            )
+        key = self._warm_start_key(source, owner)
+        scores = _as_float(source[key], key)
+        if len(scores) != len(params):
+            raise ValueError(
+                f"The 'warm_start' results have {len(params)} 'params' but "
+                f"{len(scores)} values of {key!r}."
+            )
+        return self._in_space(spaces, params, scores, source)
+
+    def _warm_start_key(self, source, owner):
+        """The column of ``source`` holding the score this search maximises."""
+        metric = self._primary_metric()
+        key = f"mean_test_{metric}"
+        if key in source:
+            return key
+        owner_refit = getattr(owner, "refit", None)
+        if metric == "score" and isinstance(owner_refit, str):
+            if f"mean_test_{owner_refit}" in source:
+                return f"mean_test_{owner_refit}"
+        if (
+            metric != "score"
+            and "mean_test_score" in source
+            and getattr(owner, "scoring", None) == metric
+        ):
+            return "mean_test_score"
+        available = [k for k in source if str(k).startswith("mean_test_")]
+        raise ValueError(
+            f"The 'warm_start' results have no {key!r} column, the score this "
+            f"search maximises (they have {available}); pass a cv_results_-like "
+            f"dict with 'params' and {key!r}."
+        )
+
+    def _in_space(self, spaces, params, scores, source):
+        """The rows of ``params`` that are points of ``spaces``; warns about
+        the others."""
+        scores = np.where(np.isfinite(scores), scores, np.nan)
+        estimator_params = self.estimator.get_params(deep=True)
+        kept, points, subspaces = [], [], []
+        outside = missing = 0
+        for i, given in enumerate(params):
+            s, point, lacking = None, None, True
+            for j, space in enumerate(spaces):
+                if not set(space.names) <= set(given):
+                    continue
+                lacking = False
+                # a parameter the search does not vary is the same
+                # configuration when it has the estimator's own value
+                extra = set(given) - set(space.names)
+                if any(
+                    name not in estimator_params
+                    or not _same_value(given[name], estimator_params[name])
+                    for name in extra
+                ):
+                    continue
+                candidate = {name: given[name] for name in space.names}
+                if candidate in space:
+                    s, point = j, candidate
+                    break
+            if s is None:
+                missing += lacking
+                outside += not lacking
+                continue
+            kept.append(i)
+            points.append(point)
+            subspaces.append(s)
+        if outside or missing:
+            warnings.warn(
+                f"{outside + missing} of the {len(params)} 'warm_start' results "
+                f"were skipped: {outside} lie outside the search space (or set "
+                f"a parameter that is not searched to another value), {missing} "
+                "lack a searched parameter.",
+                UserWarning,
+                stacklevel=4,
+            )
+        return _Inherited(points, scores[kept], subspaces, source, kept)
 
     def _batch_context(self, search_ctx, n_fits):
         """``{"callback_ctx": ...}`` for one batch's evaluate_candidates call
@@ -511,6 +907,13 @@ class BayesSearchCV(BaseSearchCV):
         X, y, params = self._run.data
         splits = list(cv.split(X, y, groups=params.get("groups")))
         header = fingerprint(self, spaces, X, y, splits)
+        inherited = self._run.inherited
+        if inherited is not None:
+            # what was inherited, not how it was passed: warm_start=True and a
+            # fitted search carry their results outside get_params
+            header["different warm_start results"] = joblib.hash(
+                ([params_key(p) for p in inherited.params], inherited.scores.tolist())
+            )
         return Journal(self.checkpoint, header)
 
     def _evaluate_last_replayed(self, evaluate_candidates, cv, search_ctx):
@@ -543,7 +946,10 @@ class BayesSearchCV(BaseSearchCV):
         if not done:
             return None
         n_splits = len(done[0][1]) // len(done[0][0])
-        return self._format_results([], n_splits, [], {"subspace": []})
+        more = {"subspace": []}
+        if run.inherited is not None:
+            more["inherited"] = []
+        return self._format_results([], n_splits, [], more)
 
     def _format_results(self, candidate_params, n_splits, out, more_results=None):
         run = getattr(self, "_run", None)
@@ -552,7 +958,8 @@ class BayesSearchCV(BaseSearchCV):
                 run.template = out[0]
             run.format_args = (candidate_params, n_splits, out, more_results)
         self._replace_non_finite(out)
-        if run is not None and run.inserted:
+        inherited = None if run is None else run.inherited
+        if run is not None and (run.inserted or inherited):
             candidate_params, out, more_results = self._splice(
                 candidate_params, n_splits, out, more_results
             )
@@ -560,9 +967,79 @@ class BayesSearchCV(BaseSearchCV):
             # BaseSearchCV warns about non-finite scores on every batch; the
             # search warns once, when it ends.
             warnings.filterwarnings("ignore", "One or more of the", UserWarning)
-            return super()._format_results(
+            results = super()._format_results(
                 candidate_params, n_splits, out, more_results
             )
+        if inherited:
+            self._fill_inherited(results, n_splits)
+        return results
+
+    def _inherited_records(self, n_splits):
+        """``_fit_and_score``-shaped records of the inherited rows, split by
+        split, from the source's split columns where it has them (same
+        metric, same number of splits), else nan."""
+        inherited, template = self._run.inherited, self._run.template
+        n = len(inherited)
+
+        def scores(kind, row, split):
+            def one(metric):
+                values = inherited.splits(kind, metric, n_splits)
+                return np.nan if values is None else values[row, split]
+
+            given = template[f"{kind}_scores"]
+            if isinstance(given, dict):
+                return {metric: one(metric) for metric in given}
+            return one("score")
+
+        times = {
+            name: inherited.column(f"mean_{name}")
+            if inherited.column(f"mean_{name}") is not None
+            else np.full(n, np.nan)
+            for name in ("fit_time", "score_time")
+        }
+        records = []
+        for row in range(n):
+            for split in range(n_splits):
+                values = {
+                    "fit_error": None,
+                    "test_scores": scores("test", row, split),
+                    "fit_time": times["fit_time"][row],
+                    "score_time": times["score_time"][row],
+                    "n_test_samples": template.get("n_test_samples", 0),
+                }
+                if "train_scores" in template:
+                    values["train_scores"] = scores("train", row, split)
+                record = dict.fromkeys(template)
+                record.update({k: v for k, v in values.items() if k in template})
+                records.append(record)
+        return records
+
+    def _fill_inherited(self, results, n_splits):
+        """Put the source's own means and standard deviations in the inherited
+        rows (the first ones), the score told to the optimiser in the
+        maximised column, nan where the source has nothing, then rank again
+        over every row."""
+        inherited = self._run.inherited
+        rows = slice(0, len(inherited))
+        maximised = score_key(results, self.refit)
+        for key in results:
+            if not key.startswith(("mean_", "std_")):
+                continue
+            column = inherited.column(key)
+            if key == maximised:
+                column = inherited.scores
+            elif column is None:
+                kind, _, metric = key.partition("_")[2].partition("_")
+                if kind in ("test", "train") and (
+                    inherited.splits(kind, metric, n_splits) is not None
+                ):
+                    continue  # computed from the copied splits
+                column = np.nan
+            results[key] = np.asarray(results[key], dtype=float)
+            results[key][rows] = column
+        for key in results:
+            if key.startswith("rank_test_"):
+                results[key] = _rank(results["mean_test_" + key[len("rank_test_") :]])
 
     def _replace_non_finite(self, out):
         """Record NaN or infinite scores (a diverged model) with error_score."""
@@ -589,6 +1066,15 @@ class BayesSearchCV(BaseSearchCV):
         run = self._run
         params, outs = [], []
         more = {key: [] for key in more_results or {"subspace": []}}
+        inherited = run.inherited
+        if inherited:
+            params += inherited.params
+            outs += self._inherited_records(n_splits)
+            for key in more:
+                if key == "subspace":
+                    more[key] += inherited.subspaces
+                elif key == "inherited":
+                    more[key] += [True] * len(inherited)
         start = 0
         for n_before, batch_params, batch_outs, batch_more, fit_time in run.inserted + [
             (len(candidate_params), [], [], {}, 0.0)
