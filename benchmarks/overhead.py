@@ -5,8 +5,14 @@ the time to take the n-th observation into account and propose the next
 point (GP refit plus acquisition maximisation) is measured, median of
 ``--repeats`` runs. No model is fitted: this is pure optimiser time.
 
+With ``--loop``, whole searches of N evaluations are run instead (ask,
+evaluate the function, tell), and their total optimiser time is reported:
+this counts every refit of the surrogate, so it is the fair figure for an
+optimiser that does not refit its hyperparameters after every score.
+
     python benchmarks/overhead.py
     python benchmarks/overhead.py --methods sktune optuna-gp --sizes 10 50
+    python benchmarks/overhead.py --loop 50 200 500 --functions hartmann6
 """
 
 import argparse
@@ -83,13 +89,72 @@ def time_skopt(bounds, points, scores, seed):
     return time.perf_counter() - start
 
 
+def loop_sktune(bounds, f, n, seed):
+    from sktune.optimize import Optimizer
+
+    opt = Optimizer(sktune_space(bounds), n_initial_points=10, random_state=seed)
+    for _ in range(n):
+        p = opt.ask()
+        opt.tell(p, f(p))
+
+
+def loop_optuna(bounds, f, n, seed, sampler_name):
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    sampler = (
+        optuna.samplers.GPSampler(seed=seed)
+        if sampler_name == "gp"
+        else optuna.samplers.TPESampler(seed=seed)
+    )
+    study = optuna.create_study(direction="maximize", sampler=sampler)
+    dists = optuna_space(bounds)
+    for _ in range(n):
+        trial = study.ask(dists)
+        study.tell(trial, f(trial.params))
+
+
+def run_loops(args):
+    loops = {
+        "sktune": loop_sktune,
+        "optuna-gp": lambda *a: loop_optuna(*a, "gp"),
+        "optuna-tpe": lambda *a: loop_optuna(*a, "tpe"),
+    }
+    payload = {}
+    for method in args.methods:
+        for function in args.functions:
+            cls, bounds, _ = FUNCTIONS[function]
+
+            def f(p, cls=cls):
+                return cls(**p).score(None)
+
+            for n in args.loop:
+                times = []
+                for seed in range(args.repeats):
+                    start = time.perf_counter()
+                    loops[method](bounds, f, n, seed)
+                    times.append(time.perf_counter() - start)
+                payload.setdefault(method, {}).setdefault(function, {})[n] = times
+                print(
+                    f"{method:11s} {function:10s} {n:4d} evaluations  "
+                    f"{np.median(times):8.2f} s  "
+                    f"({1000 * np.median(times) / n:6.1f} ms per proposal)",
+                    flush=True,
+                )
+    save("overhead-loop-" + "-".join(args.methods), payload)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--methods", nargs="+", default=list(METHODS))
     parser.add_argument("--functions", nargs="+", default=list(FUNCTIONS))
     parser.add_argument("--sizes", nargs="+", type=int, default=[10, 50, 100, 200])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--loop", nargs="+", type=int, default=None)
     args = parser.parse_args()
+    if args.loop:
+        args.methods = [m for m in args.methods if m != "skopt"]
+        return run_loops(args)
     timers = {
         "sktune": time_sktune,
         "optuna-gp": lambda *a: time_optuna(*a, "gp"),

@@ -3,6 +3,8 @@
 import mpmath
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import approx_fprime, check_grad
 from scipy.stats import norm
 
@@ -375,3 +377,85 @@ def test_optimizer_sample_needs_a_finite_score():
     opt.tell({"x": 0.5}, np.nan)
     with pytest.raises(ValueError, match="finite score"):
         opt.sample(3)
+
+
+# ------------------------------------------------------------ mixed spaces
+def _branin_cat_int(p):
+    # a categorical shift and an integer with an interior optimum (k = 11),
+    # both small beside Branin's range (0.4 to 300)
+    shift = {"a": 2.0, "b": 0.0, "c": 5.0}[p["c"]]
+    return _branin(p["x1"], p["x2"]) + shift + 0.05 * (p["k"] - 11) ** 2
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_optimizer_finds_an_interior_integer_and_the_best_category(seed):
+    space = {
+        "x1": Real(-5.0, 10.0),
+        "x2": Real(0.0, 15.0),
+        "c": Categorical(["a", "b", "c"]),
+        "k": Integer(1, 30),
+    }
+    opt = Optimizer(space, random_state=seed)
+    for _ in range(40):
+        p = opt.ask()
+        opt.tell(p, -_branin_cat_int(p))
+    best = opt.best_point
+    assert best["c"] == "b"
+    assert abs(best["k"] - 11) <= 2
+    assert -opt.best_score - 0.397887 < 0.3
+    # the integer's interior optimum is worked on, not just found once
+    ks = [p["k"] for p in opt.points[10:]]
+    assert sum(abs(k - 11) <= 1 for k in ks) >= 5
+
+
+def test_local_search_takes_the_exact_best_choice_of_each_discrete_dimension():
+    space = Space({"c": ["a", "b", "c", "d"], "n": Integer(0, 9), "x": Real(0, 1)})
+    rng = np.random.RandomState(0)
+    points = space.rvs(25, rng)
+    y = np.array(
+        [
+            (p["c"] == "c") - 0.1 * (p["n"] - 6) ** 2 - (p["x"] - 0.3) ** 2
+            for p in points
+        ]
+    )
+    gp = GaussianProcess().fit(space.encode(points), (y - y.mean()) / y.std(), rng)
+    z, value = maximize_acquisition("LCB", gp, space, 0.0, rng)
+    grid = space.encode(
+        [{"c": c, "n": n, "x": x} for c in "abcd" for n in range(10) for x in [z[-1]]]
+    )
+    assert value >= acquisition("LCB", gp, grid, 0.0).max() - 1e-9
+    assert space.decode(z[None, :])[0]["c"] == "c"
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.floats(-1e3, 1e3, allow_nan=False, allow_subnormal=False),
+        min_size=3,
+        max_size=40,
+    )
+)
+def test_score_warp_is_a_monotone_map_with_an_exact_inverse(scores):
+    from sktune.optimize.optimizer import _ScoreWarp
+
+    y = np.array(scores)
+    warp = _ScoreWarp(y)
+    assert np.all(np.isfinite(warp.z))
+    np.testing.assert_allclose(warp.inverse(warp.z), y, rtol=1e-6, atol=1e-6)
+    order = np.argsort(y, kind="stable")
+    assert np.all(np.diff(warp.z[order]) >= -1e-9)
+
+
+def test_surrogate_is_refitted_on_a_geometric_schedule_once_scores_are_many():
+    opt = Optimizer({"x": Real(0, 1)}, n_initial_points=5, random_state=0)
+    refits = []
+    for _ in range(130):
+        before = opt._fitted_at[0]
+        p = opt.ask()
+        if opt._fitted_at[0] != before:
+            refits.append(opt._fitted_at[0])
+        opt.tell(p, -((p["x"] - 0.3) ** 2))
+    late = [n for n in refits if n > 60]
+    assert set(range(5, 61)) <= set(refits)  # every score while they are few
+    assert 4 <= len(late) <= 10  # then every ~10% more scores
+    assert all(b >= 1.1 * a for a, b in zip(late, late[1:]))

@@ -216,8 +216,14 @@ class GaussianProcess:
         gradients with respect to ``Xq``, each of shape ``(m, d)``.
         """
         Xq = np.atleast_2d(np.asarray(Xq, dtype=float))
-        D2 = self._scaled_sqdist(Xq)
-        k, f = _matern52(D2.sum(-1))
+        if return_grad:
+            D2 = self._scaled_sqdist(Xq)
+            r2 = D2.sum(-1)
+        else:  # no (m, n, d) array: large candidate pools stay cheap
+            r2 = cdist(
+                Xq / self.lengthscale_, self.X_ / self.lengthscale_, "sqeuclidean"
+            )
+        k, f = _matern52(r2)
         Ks = self.signal_var_ * k
         mean = Ks @ self.alpha_
         V = solve_triangular(self.L_, Ks.T, lower=True, check_finite=False)

@@ -4,6 +4,7 @@ import numbers
 from collections.abc import Mapping
 
 import numpy as np
+from scipy import stats
 from scipy.stats import qmc
 from sklearn.utils import check_random_state
 
@@ -21,6 +22,10 @@ _HEDGE_ETA = 1.0
 # enumerated points: the acquisition is maximised exactly over the points not
 # yet evaluated, so no point is ever proposed twice.
 _MAX_ENUMERATED = 4096
+# Surrogate hyperparameters are refitted after every score up to this many
+# scores, then each time the number of scores has grown by this factor.
+_ALWAYS_REFIT = 60
+_REFIT_GROWTH = 1.1
 # Two encodings closer than this (in every column) are the same point.
 _SAME_POINT = 1e-6
 
@@ -42,6 +47,73 @@ def _check_count(value, name):
         raise ValueError(f"{name!r} must be an int >= 1; got {value!r}.")
 
 
+# Bounds of the fitted Yeo-Johnson exponent: beyond them the transform
+# stretches one tail so far that a single score dominates the surrogate.
+_WARP_LAMBDA = (-2.0, 4.0)
+
+
+def _yeo_johnson_inverse(z, lmbda):
+    z = np.asarray(z, dtype=float)
+    x = np.empty_like(z)
+    pos = z >= 0
+    if abs(lmbda) > 1e-8:
+        x[pos] = np.maximum(z[pos] * lmbda + 1.0, 1e-12) ** (1.0 / lmbda) - 1.0
+    else:
+        x[pos] = np.expm1(z[pos])
+    if abs(lmbda - 2.0) > 1e-8:
+        b = 2.0 - lmbda
+        x[~pos] = 1.0 - np.maximum(1.0 - b * z[~pos], 1e-12) ** (1.0 / b)
+    else:
+        x[~pos] = -np.expm1(-z[~pos])
+    return x
+
+
+class _ScoreWarp:
+    """Scores as the surrogate sees them: standardised, then Yeo-Johnson
+    transformed toward a normal shape (the exponent fitted by maximum
+    likelihood), then standardised again.
+
+    Scores of a search are skewed: a few configurations fail badly (a
+    diverged net, a stump, Branin's 300 against its 0.4) and, standardised
+    alone, they set the scale, so the differences that matter near the best
+    shrink to noise. The power transform evens the scale out, as HEBO's
+    output warping does (Cowen-Rivers et al., 2022). ``inverse`` maps the
+    surrogate's values back to scores (monotone, so quantiles map to
+    quantiles).
+    """
+
+    def __init__(self, y, lmbda="fit"):
+        y = np.asarray(y, dtype=float)
+        self.center, self.scale = y.mean(), y.std()
+        if not self.scale > 0:
+            self.scale = 1.0
+        x = (y - self.center) / self.scale
+        self.lmbda = None
+        if len(np.unique(x)) <= 2:
+            pass  # nothing to even out
+        elif lmbda != "fit":
+            self.lmbda = lmbda
+        else:
+            with np.errstate(all="ignore"):
+                lmbda = stats.yeojohnson_normmax(x)
+            if np.isfinite(lmbda):
+                self.lmbda = float(np.clip(lmbda, *_WARP_LAMBDA))
+        if self.lmbda is None:
+            self.mu, self.sigma = 0.0, 1.0
+            self.z = x
+            return
+        t = stats.yeojohnson(x, self.lmbda)
+        self.mu, self.sigma = t.mean(), t.std()
+        if not self.sigma > 0:
+            self.sigma = 1.0
+        self.z = (t - self.mu) / self.sigma
+
+    def inverse(self, z):
+        t = self.mu + self.sigma * np.asarray(z, dtype=float)
+        x = t if self.lmbda is None else _yeo_johnson_inverse(t, self.lmbda)
+        return self.center + self.scale * x
+
+
 def _dict_equal(a, b):
     if a is b:
         return True
@@ -60,9 +132,14 @@ class Optimizer:
     do); tell it ``-loss`` to minimise a loss. The first ``n_initial_points``
     points come from a space-filling design; later ones maximise an
     acquisition function over a Gaussian-process surrogate (Matérn-5/2, one
-    length scale per column, fitted noise). Failed evaluations (``nan`` or
-    infinite scores) are imputed with the worst observed score, so they
-    steer the search away without breaking it.
+    length scale per column, fitted noise). The surrogate sees the scores
+    standardised and Yeo-Johnson transformed, so a few very bad scores do
+    not drown the differences near the best. The acquisition is maximised
+    by a mixed local search: gradient steps on the reals, and the exact best
+    value of each integer and categorical given the others, from several
+    starts. Failed evaluations (``nan`` or infinite scores) are imputed with
+    the worst observed score, so they steer the search away without
+    breaking it.
 
     Parameters
     ----------
@@ -150,6 +227,7 @@ class Optimizer:
         self._n_design = len(self._initial)
         self._gps = [GaussianProcess() for _ in self.spaces]
         self._fitted_at = [-1] * len(self.spaces)
+        self._warp_fit = None  # (n scores, Yeo-Johnson exponent) of the last fit
         self._hedge_gains = np.zeros(len(ACQUISITIONS))
         self._hedge_proposals = []
         self._grids = {}  # subspace -> (points, encodings) of a small finite one
@@ -298,10 +376,18 @@ class Optimizer:
         return self._model_point()
 
     def _standardized_scores(self):
-        y = self._imputed_scores()
-        center, scale = y.mean(), y.std()
-        scale = scale if scale > 0 else 1.0
-        return (y - center) / scale, center, scale
+        """The surrogate's targets and the map back to scores."""
+        # The exponent is refitted on the surrogate's schedule (a fit of
+        # it costs about as much as the rest of a proposal).
+        n = len(self.scores)
+        if (
+            self._warp_fit is None
+            or self._warp_fit[0] != n
+            and (n <= _ALWAYS_REFIT or n >= self._warp_fit[0] * _REFIT_GROWTH)
+        ):
+            self._warp_fit = (n, _ScoreWarp(self._imputed_scores()).lmbda)
+        warp = _ScoreWarp(self._imputed_scores(), lmbda=self._warp_fit[1])
+        return warp.z, warp
 
     def _fit_surrogates(self, y, random_state):
         """Condition each subspace's GP on its observations (standardised ``y``).
@@ -315,7 +401,7 @@ class Optimizer:
             if not mask.any() or self.spaces[s].n_columns == 0:
                 continue
             X = self._rows(s, include_pending=False)
-            if self._fitted_at[s] != len(self.scores):
+            if self._refit_due(s):
                 self._gps[s].fit(X, y[mask], random_state)
                 self._fitted_at[s] = len(self.scores)
             else:
@@ -323,8 +409,21 @@ class Optimizer:
             data[s] = (X, y[mask])
         return data
 
+    def _refit_due(self, s):
+        """Whether subspace ``s``'s hyperparameters are to be fitted again.
+
+        After every new score while there are few; then once the number of
+        scores has grown by a tenth since the last fit, since a fit costs
+        ``O(n^3)`` per step and the hyperparameters move little once there
+        are many. Between fits the surrogate is conditioned on every score.
+        """
+        n, last = len(self.scores), self._fitted_at[s]
+        if last < 0 or n <= _ALWAYS_REFIT:
+            return n != last
+        return n >= last * _REFIT_GROWTH
+
     def _model_point(self):
-        y, _, _ = self._standardized_scores()
+        y, _ = self._standardized_scores()
         data = self._fit_surrogates(y, self.rng)
         # The incumbent: the best posterior mean at an observed point (the
         # observed score itself in an empty subspace, which has no surrogate).
@@ -442,7 +541,7 @@ class Optimizer:
         _check_count(n_pool, "n_pool")
         if not np.isfinite(self.scores).any():
             raise ValueError("sample() needs at least one finite score told.")
-        y, _, _ = self._standardized_scores()
+        y, _ = self._standardized_scores()
         data = self._fit_surrogates(y, self.rng)
         per_space = max(1, n_pool // len(data))
         pools, draws = [], []
@@ -520,7 +619,12 @@ class Optimizer:
         return np.nan if i is None else float(self.scores[i])
 
     def predict(self, points):
-        """Posterior mean and standard deviation of the score at ``points``.
+        """Posterior centre and spread of the score at ``points``.
+
+        The surrogate models transformed scores (see the class description);
+        ``mean`` is its posterior mean mapped back to the score scale (the
+        posterior median of the score) and ``std`` half the width of the
+        mapped one-standard-deviation interval.
 
         Each point is predicted by the surrogate of its subspace, conditioned
         on every score told so far; scores are on their original scale.
@@ -533,19 +637,23 @@ class Optimizer:
         -------
         mean, std : ndarray of shape (n_points,)
         """
-        y, center, scale = self._standardized_scores()
+        y, warp = self._standardized_scores()
         # A fixed seed: predicting must not change the optimiser's own stream.
         data = self._fit_surrogates(y, np.random.RandomState(0))
-        mean, std = np.empty(len(points)), np.empty(len(points))
-        for i, point in enumerate(points):
-            s = self._locate_space(point)
+        m, sd = np.empty(len(points)), np.empty(len(points))
+        which = np.array([self._locate_space(p) for p in points], dtype=int)
+        for s in np.unique(which):
             if s not in data:
+                point = points[int(np.flatnonzero(which == s)[0])]
                 raise ValueError(
                     f"No score has been told for the subspace of {point!r} yet."
                 )
-            m, var = self._gps[s].predict(self.spaces[s].encode([point]))
-            mean[i], std[i] = center + scale * m[0], scale * np.sqrt(var[0])
-        return mean, std
+            rows = np.flatnonzero(which == s)
+            Z = self.spaces[s].encode([points[i] for i in rows])
+            m[rows], var = self._gps[s].predict(Z)
+            sd[rows] = np.sqrt(var)
+        low, mean, high = (warp.inverse(m + k * sd) for k in (-1.0, 0.0, 1.0))
+        return mean, 0.5 * (high - low)
 
     def _locate_space(self, point):
         for s, space in enumerate(self.spaces):
