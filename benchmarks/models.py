@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 from _common import best_trace, make_search, save
 from sklearn.datasets import load_breast_cancer, load_digits, load_wine
-from sklearn.ensemble import RandomForestClassifier
+from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
 from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.neural_network import MLPClassifier
@@ -70,6 +70,30 @@ PROBLEMS = {
             "C": (1.0, 1e3, "log"),
             "gamma": (1e-4, 1e-3, "log"),
             "tol": (1e-5, 1e-1, "log"),
+        },
+    ),
+    # beyond Bayesmark: boosting, and a mixed space of the kind users write
+    "GB-breast": (
+        load_breast_cancer,
+        GradientBoostingClassifier(random_state=0),
+        {
+            "n_estimators": (10, 100, "int"),
+            "learning_rate": (1e-3, 1.0, "log"),
+            "max_depth": (1, 8, "int"),
+            "subsample": (0.3, 1.0, "real"),
+            "max_features": (0.1, 1.0, "real"),
+        },
+    ),
+    "RF-mixed-digits": (
+        load_digits,
+        RandomForestClassifier(n_estimators=10, random_state=0),
+        {
+            "criterion": ["gini", "entropy", "log_loss"],
+            "class_weight": [None, "balanced"],
+            "bootstrap": [True, False],
+            "max_depth": (1, 30, "int"),
+            "min_samples_leaf": (1, 50, "int"),
+            "max_features": (0.01, 1.0, "log"),
         },
     ),
 }

@@ -100,6 +100,8 @@ def test_early_stopping_stops_an_easy_search_well_before_n_iter(iris):
     bounds = search.regret_bounds_
     assert len(bounds) == search.n_iter_
     assert np.isnan(bounds[: MIN_EVALUATIONS - 1]).all()
+    # stopped at the second check in a row below the noise
+    assert np.sum(np.isfinite(bounds)) >= 2
     assert np.isfinite(bounds[-1])
 
 
@@ -168,3 +170,26 @@ def test_stopping_reason_when_a_callback_stops(iris):
 def test_early_stopping_must_be_a_bool(iris):
     with pytest.raises(ValueError, match="'early_stopping' parameter"):
         _search(early_stopping="yes").fit(*iris)
+
+
+def test_early_stopping_waits_longer_in_larger_spaces(iris):
+    # six hyperparameters: the rule waits for 5 evaluations per dimension
+    space = {
+        "max_depth": Integer(1, 10),
+        "min_samples_split": Integer(2, 20),
+        "min_samples_leaf": Integer(1, 20),
+        "max_features": Real(0.1, 1.0),
+        "criterion": Categorical(["gini", "entropy"]),
+        "splitter": Categorical(["best", "random"]),
+    }
+    search = BayesSearchCV(
+        DecisionTreeClassifier(random_state=0),
+        space,
+        n_iter=34,
+        cv=3,
+        early_stopping=True,
+        random_state=0,
+    ).fit(*iris)
+    bounds = search.regret_bounds_
+    assert np.isnan(bounds[:29]).all()
+    assert np.isfinite(bounds[29:]).all()

@@ -96,6 +96,11 @@ def acquisition(name, gp, Z, best, return_grad=False):
 _MAX_EXHAUSTIVE = 128
 _N_COARSE = 32
 _NEIGHBOURS = np.array([-8, -4, -2, -1, 1, 2, 4, 8])
+# Candidate pool, local-search starts and L-BFGS-B steps per proposal.
+_N_POOL = 2048
+_N_STARTS = 8
+_MAXITER = 60
+_FTOL = 1e-6
 
 
 class _Coordinates:
@@ -152,7 +157,7 @@ def _ascend_continuous(name, gp, space, coords, Z, best):
         jac=True,
         method="L-BFGS-B",
         bounds=list(zip(np.zeros(m * k), 1.0 / scale)),
-        options={"maxiter": 60, "gtol": 1e-5},
+        options={"maxiter": _MAXITER, "gtol": 1e-5, "ftol": _FTOL},
     )
     out = Z.copy()
     out[:, cols] = np.clip(res.x * scale, 0.0, 1.0).reshape(m, k)
@@ -194,7 +199,16 @@ def _local_search(name, gp, space, coords, Z, values, best, max_rounds=10):
 
 
 def maximize_acquisition(
-    name, gp, space, best, rng, *, anchors=None, exclude=None, n_pool=2048, n_starts=8
+    name,
+    gp,
+    space,
+    best,
+    rng,
+    *,
+    anchors=None,
+    exclude=None,
+    n_pool=None,
+    n_starts=None,
 ):
     """Find the point of ``space`` with the highest acquisition value.
 
@@ -214,6 +228,13 @@ def maximize_acquisition(
     Returns the encoding ``(c,)`` and its acquisition value, or ``(None,
     -inf)`` when every candidate is excluded.
     """
+    if n_pool is None:
+        # Scoring the pool costs O(pool * n^2): past 100 observations it
+        # shrinks as 1/n, and the local searches from the best observed
+        # points carry more of the search.
+        n_pool = int(np.clip(_N_POOL * 100 / max(len(gp.X_), 100), 256, _N_POOL))
+        n_pool = 2 ** int(np.log2(n_pool))  # Sobol' points come in powers of 2
+    n_starts = _N_STARTS if n_starts is None else n_starts
     coords = _Coordinates(space)
     sobol = qmc.Sobol(space.n_dims, seed=rng)
     pool = space.encode_uniform(sobol.random(n_pool))

@@ -47,8 +47,22 @@ from sklearn.utils import check_random_state
 from sktune.optimize.optimizer import Optimizer
 
 #: Evaluations (finite scores, inherited ones included) before the rule is
-#: applied; Optuna's Terminator waits for 20 trials as well.
+#: applied; Optuna's Terminator waits for 20 trials as well. Larger spaces
+#: wait for ``EVALUATIONS_PER_DIM`` per hyperparameter.
 MIN_EVALUATIONS = 20
+EVALUATIONS_PER_DIM = 5
+#: Consecutive checks at which the bound must be below the noise. One is the
+#: paper's rule; on spaces with wide plateaus (Bayesmark's tree spaces, where
+#: most trees are constant) a surrogate that has seen only the plateau bounds
+#: the gain left by almost nothing, once.
+PATIENCE = 2
+
+
+def min_evaluations(n_dims):
+    """Finite scores needed before the rule is applied in ``n_dims`` dimensions."""
+    return max(MIN_EVALUATIONS, EVALUATIONS_PER_DIM * int(n_dims))
+
+
 #: Fraction of the best observations the surrogate is fitted on.
 TOP_FRACTION = 0.5
 #: Prior draws over which the upper confidence bound is maximised.

@@ -17,7 +17,12 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state
 
 from sktune.optimize import Optimizer
-from sktune.optimize._stopping import MIN_EVALUATIONS, cv_noise, regret_bound
+from sktune.optimize._stopping import (
+    PATIENCE,
+    cv_noise,
+    min_evaluations,
+    regret_bound,
+)
 from sktune.search._common import (
     _FrozenCV,
     _torch_seeded,
@@ -285,12 +290,15 @@ class BayesSearchCV(BaseSearchCV):
         Stop before ``n_iter`` once more evaluations are unlikely to improve
         the best score by more than cross-validation noise (Makarova et al.,
         2022; the rule of Optuna's ``Terminator``). After each batch, once
-        20 evaluations (inherited ones included) have finite scores, an upper
+        ``max(20, 5 * n_dims)`` evaluations (inherited ones included) have
+        finite scores, an upper
         bound on the score still to gain, ``max UCB - max LCB`` of a
         Gaussian process fitted on the better half of the results, is
         compared with the standard error of the best candidate's
         cross-validated score, ``sqrt((1/k + 1/(k-1)) var(split scores))``;
-        the search stops when the bound is smaller. The rule only decides
+        the search stops when the bound is smaller at two checks in a row
+        (one check is the paper's rule; two keep a surrogate that has seen
+        only a plateau from stopping the search there). The rule only decides
         when to stop: the candidates proposed up to then are those of
         ``early_stopping=False``. ``n_iter`` remains the maximum.
 
@@ -576,6 +584,7 @@ class BayesSearchCV(BaseSearchCV):
         stop = False
         reason = None
         regret_bounds = []
+        below = 0  # consecutive checks with the bound below the noise
         try:
             while n_done < n_iter and not stop:
                 batch = self.optimizer_._ask(min(self.n_points, n_iter - n_done))
@@ -656,7 +665,8 @@ class BayesSearchCV(BaseSearchCV):
                 if self.early_stopping and n_done < n_iter and not stop:
                     bound, noise = self._stopping_check(results, n_splits)
                     regret_bounds.append(bound)
-                    if bound < noise:
+                    below = below + 1 if bound < noise else 0
+                    if below >= PATIENCE:
                         reason = (
                             f"early stopping: the regret bound {bound:.4g} fell "
                             f"below the CV noise {noise:.4g} after {n_done} "
@@ -716,9 +726,12 @@ class BayesSearchCV(BaseSearchCV):
 
     def _stopping_check(self, results, n_splits):
         """``(regret bound, CV noise)`` of the early-stopping rule after a
-        batch; ``(nan, nan)`` before ``MIN_EVALUATIONS`` finite scores."""
+        batch; ``(nan, nan)`` before ``min_evaluations`` finite scores."""
         optimizer = self.optimizer_
-        if results is None or np.isfinite(optimizer.scores).sum() < MIN_EVALUATIONS:
+        n_dims = max(space.n_dims for space in optimizer.spaces)
+        if results is None or np.isfinite(optimizer.scores).sum() < min_evaluations(
+            n_dims
+        ):
             return np.nan, np.nan
         key = score_key(results, self.refit)
         metric = key[len("mean_test_") :]
