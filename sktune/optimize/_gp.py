@@ -272,8 +272,8 @@ class GaussianProcess:
         """
         Xq = np.atleast_2d(np.asarray(Xq, dtype=float))
         if return_grad:
-            D2 = self._scaled_sqdist(Xq)
-            r2 = D2.sum(-1)
+            scaled = (Xq[:, None, :] - self.X_[None, :, :]) / self.lengthscale_
+            r2 = np.einsum("mnd,mnd->mn", scaled, scaled)
         else:  # no (m, n, d) array: large candidate pools stay cheap
             r2 = cdist(
                 Xq / self.lengthscale_, self.X_ / self.lengthscale_, "sqeuclidean"
@@ -285,9 +285,10 @@ class GaussianProcess:
         var = np.maximum(self.signal_var_ - np.sum(Kinv_Ks * Ks, axis=1), 1e-12)
         if not return_grad:
             return mean, var
-        # dKs / dXq_j = -signal_var * f * (Xq_j - X_j) / lengthscale_j ** 2
-        diff = (Xq[:, None, :] - self.X_[None, :, :]) / self.lengthscale_**2
-        dKs = -self.signal_var_ * f[:, :, None] * diff
-        grad_mean = np.einsum("mnd,n->md", dKs, self.alpha_)
-        grad_var = -2.0 * np.einsum("mnd,mn->md", dKs, Kinv_Ks)
+        # dKs / dXq_j = -signal_var * f * scaled_j / lengthscale_j, so both
+        # gradients are one batched product with the scaled differences.
+        weights = np.stack([f * self.alpha_, f * Kinv_Ks], axis=1)  # (m, 2, n)
+        G = np.matmul(weights, scaled) / self.lengthscale_  # (m, 2, d)
+        grad_mean = -self.signal_var_ * G[:, 0]
+        grad_var = 2.0 * self.signal_var_ * G[:, 1]
         return mean, var, grad_mean, grad_var
