@@ -51,6 +51,7 @@ References
 
 import math
 import numbers
+from collections import namedtuple
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -58,6 +59,7 @@ from scipy import stats as _st
 
 __all__ = [
     "BayesianResult",
+    "ConfidenceInterval",
     "McNemarResult",
     "RankTestResult",
     "TestResult",
@@ -80,6 +82,23 @@ _ALTERNATIVES = ("two-sided", "greater", "less")
 # --------------------------------------------------------------------------
 # Result objects
 
+ConfidenceInterval = namedtuple("ConfidenceInterval", ["low", "high"])
+ConfidenceInterval.__doc__ = (
+    """An interval ``(low, high)``, as scipy.stats returns one."""
+)
+
+
+def _check_level(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"The '{name}' parameter must be a number in (0, 1); got {value!r}."
+        )
+    if not 0 < value < 1:
+        raise ValueError(
+            f"The '{name}' parameter must be a number in (0, 1); got {value!r}."
+        )
+    return float(value)
+
 
 @dataclass(frozen=True)
 class TestResult:
@@ -97,6 +116,19 @@ class TestResult:
         Mean of ``scores_a - scores_b`` where the test is on differences.
     alternative : str or None
         The alternative hypothesis the p-value is for.
+    effect_size : float or None
+        A standardised mean difference (positive when A scores higher):
+        :func:`corrected_ttest` divides the mean difference by the
+        correlation-corrected standard deviation of one split's difference,
+        :func:`paired_ttest_5x2cv` and :func:`combined_ftest_5x2cv` by the
+        pooled within-replication standard deviation; see their Notes.
+    effect_size_name : str or None
+        What ``effect_size`` is: ``"corrected d_z"`` or ``"5x2cv d"``.
+
+    Methods
+    -------
+    confidence_interval(confidence_level=0.95)
+        Interval for the expected difference ``a - b`` (t-tests only).
     """
 
     __test__ = False  # not a pytest test class
@@ -106,6 +138,48 @@ class TestResult:
     df: float | tuple
     mean_difference: float | None = None
     alternative: str | None = None
+    effect_size: float | None = None
+    effect_size_name: str | None = None
+    # (estimate, standard error) of the t statistic, or None for an F test
+    _interval: tuple | None = field(default=None, repr=False, compare=False)
+
+    def confidence_interval(self, confidence_level=0.95):
+        """The confidence interval for the expected score difference ``a - b``.
+
+        The interval that inverts the t-test: ``estimate +- t_{df, q} *
+        standard_error`` with ``q = (1 + confidence_level) / 2``, one-sided
+        (an infinite bound) when the test's ``alternative`` is. It excludes 0
+        exactly when the test rejects at level ``1 - confidence_level``.
+
+        Parameters
+        ----------
+        confidence_level : float, default=0.95
+            In (0, 1).
+
+        Returns
+        -------
+        ci : ConfidenceInterval
+            Named tuple ``(low, high)``.
+
+        Raises
+        ------
+        ValueError
+            For the combined 5x2cv F-test, which has no interval.
+        """
+        level = _check_level(confidence_level, "confidence_level")
+        if self._interval is None:
+            raise ValueError(
+                "This result has no confidence interval: it is an F test; use "
+                "paired_ttest_5x2cv or corrected_ttest for an interval."
+            )
+        estimate, scale = self._interval
+        if self.alternative == "two-sided":
+            half = float(_st.t.ppf((1 + level) / 2, self.df)) * scale
+            return ConfidenceInterval(estimate - half, estimate + half)
+        half = float(_st.t.ppf(level, self.df)) * scale
+        if self.alternative == "greater":
+            return ConfidenceInterval(estimate - half, np.inf)
+        return ConfidenceInterval(-np.inf, estimate + half)
 
 
 @dataclass(frozen=True)
@@ -126,6 +200,13 @@ class McNemarResult:
         Samples model B classified right and model A wrong.
     exact : bool
         Whether the exact binomial test was used.
+    effect_size : float
+        The odds ratio ``n_a_only / n_b_only`` of the discordant pairs
+        (above 1 when A is right more often), with the Haldane-Anscombe
+        correction (0.5 added to both counts) when either count is 0; 1 when
+        both are.
+    effect_size_name : str
+        ``"odds ratio"``.
     """
 
     statistic: float
@@ -134,6 +215,8 @@ class McNemarResult:
     n_a_only: int
     n_b_only: int
     exact: bool
+    effect_size: float | None = None
+    effect_size_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +238,12 @@ class RankTestResult:
         Demšar (2006) recommends over the more conservative chi-square.
     f_df : tuple or None
         Its degrees of freedom ``(k - 1, (k - 1)(N - 1))``.
+    effect_size : float or None
+        Wilcoxon: the matched-pairs rank-biserial correlation in [-1, 1]
+        (positive when A tends to score higher). Friedman: Kendall's W in
+        [0, 1], the agreement of the data sets' rankings.
+    effect_size_name : str or None
+        ``"rank-biserial"`` or ``"Kendall's W"``.
     """
 
     statistic: float
@@ -164,6 +253,8 @@ class RankTestResult:
     f_statistic: float | None = None
     f_pvalue: float | None = None
     f_df: tuple | None = None
+    effect_size: float | None = None
+    effect_size_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -192,6 +283,11 @@ class BayesianResult:
         The two-sided p-value of :func:`corrected_ttest` on the same scores,
         for reference: with ``rope=0`` the posterior tail
         ``min(p_a_better, p_b_better)`` is its one-sided p-value.
+
+    Methods
+    -------
+    credible_interval(probability=0.95)
+        Equal-tailed credible interval of the mean difference.
     """
 
     p_a_better: float
@@ -202,6 +298,28 @@ class BayesianResult:
     df: float
     statistic: float
     pvalue: float
+
+    def credible_interval(self, probability=0.95):
+        """Equal-tailed credible interval of the expected difference ``a - b``.
+
+        The central ``probability`` mass of the Student posterior
+        ``t(df, loc=mean, scale=scale)``: with a flat prior it coincides
+        with :meth:`TestResult.confidence_interval` of
+        :func:`corrected_ttest` on the same scores.
+
+        Parameters
+        ----------
+        probability : float, default=0.95
+            Posterior mass inside the interval, in (0, 1).
+
+        Returns
+        -------
+        ci : ConfidenceInterval
+            Named tuple ``(low, high)``; ``(mean, mean)`` for a point mass.
+        """
+        level = _check_level(probability, "probability")
+        half = float(_st.t.ppf((1 + level) / 2, self.df)) * self.scale
+        return ConfidenceInterval(self.mean - half, self.mean + half)
 
 
 # --------------------------------------------------------------------------
@@ -321,6 +439,14 @@ def _corrected_moments(scores_a, scores_b, n_train, n_test):
     return mean, scale, n_splits - 1
 
 
+def _corrected_effect_size(scores_a, scores_b, n_train, n_test):
+    """``mean(d) / (sd(d) * sqrt(1 + n_test / n_train))``: see corrected_ttest."""
+    a, b = _paired(scores_a, scores_b)
+    diff = (a - b).ravel()
+    sd = float(np.sqrt(np.var(diff, ddof=1) * (1 + n_test / n_train)))
+    return float(_ratio(float(np.mean(diff)), sd))
+
+
 def corrected_ttest(scores_a, scores_b, *, n_train, n_test, alternative="two-sided"):
     """Nadeau and Bengio's corrected resampled t-test on paired CV scores.
 
@@ -347,9 +473,15 @@ def corrected_ttest(scores_a, scores_b, *, n_train, n_test, alternative="two-sid
     Returns
     -------
     result : TestResult
-        ``statistic`` (t), ``pvalue``, ``df`` (J - 1), ``mean_difference``.
-        When every difference is equal, the variance is 0: t is 0 if they are
-        all 0 (p = 1) and +-inf otherwise (p = 0 in that direction).
+        ``statistic`` (t), ``pvalue``, ``df`` (J - 1), ``mean_difference``,
+        ``effect_size`` (``effect_size_name="corrected d_z"``, see Notes) and
+        ``confidence_interval(confidence_level=0.95)``, the interval for the
+        expected difference ``mean(d) +- t_{J-1, (1+c)/2} * SE`` with the
+        corrected standard error ``SE = sqrt((1/J + n_test/n_train) var(d))``,
+        as scikit-learn's example computes it (one-sided with a one-sided
+        ``alternative``). When every difference is equal, the variance is 0:
+        t is 0 if they are all 0 (p = 1) and +-inf otherwise (p = 0 in that
+        direction), and the interval is that difference.
 
     Notes
     -----
@@ -360,6 +492,16 @@ def corrected_ttest(scores_a, scores_b, *, n_train, n_test, alternative="two-sid
     Identical scores (every difference 0) give ``t = 0``: p = 1 two-sided
     and p = 0.5 one-sided, the value of the t distribution's tail at its
     centre; neither model is better.
+
+    The effect size is Cohen's d_z for paired data, the mean difference over
+    the standard deviation of one split's difference, with that standard
+    deviation corrected as the test corrects the variance: under Nadeau and
+    Bengio's model the splits' differences are correlated with
+    ``rho = n_test / (n_train + n_test)``, so ``var(d, ddof=1)``
+    underestimates a split's variance by the factor ``1 - rho``, and
+    ``d_z = mean(d) / (sd(d) * sqrt(1 + n_test / n_train))``. Unlike
+    ``t / sqrt(J)`` it does not shrink as more repetitions are run. It is
+    0 when every difference is 0 and +-inf when they are equal but not 0.
 
     References
     ----------
@@ -373,16 +515,25 @@ def corrected_ttest(scores_a, scores_b, *, n_train, n_test, alternative="two-sid
     >>> result = corrected_ttest(a, b, n_train=400, n_test=100)
     >>> round(result.statistic, 3), round(result.pvalue, 4), result.df
     (4.216, 0.0135, 4)
+    >>> round(result.effect_size, 3)
+    2.53
+    >>> low, high = result.confidence_interval(0.95)
+    >>> round(low, 4), round(high, 4)
+    (0.0068, 0.0332)
     """
     _check_alternative(alternative)
     mean, scale, df = _corrected_moments(scores_a, scores_b, n_train, n_test)
     t = _ratio(mean, scale)
+    n_train, n_test = _check_sizes(n_train, n_test)
     return TestResult(
         statistic=float(t),
         pvalue=_t_pvalue(t, df, alternative),
         df=df,
         mean_difference=mean,
         alternative=alternative,
+        effect_size=_corrected_effect_size(scores_a, scores_b, n_train, n_test),
+        effect_size_name="corrected d_z",
+        _interval=(mean, scale),
     )
 
 
@@ -478,13 +629,24 @@ def paired_ttest_5x2cv(scores_a, scores_b, *, alternative="two-sided"):
     Returns
     -------
     result : TestResult
-        ``statistic`` (t), ``pvalue``, ``df`` = 5, ``mean_difference``.
+        ``statistic`` (t), ``pvalue``, ``df`` = 5, ``mean_difference`` (of
+        the ten differences), ``effect_size`` (``"5x2cv d"``, see Notes) and
+        ``confidence_interval(confidence_level=0.95)``.
 
     Notes
     -----
     When all ten differences are equal the variance is 0; ``mlxtend``'s
     ``paired_ttest_5x2cv`` then divides by zero (nan or inf with a warning).
     Here t is 0 (p = 1) if the differences are all 0 and +-inf otherwise.
+
+    The effect size is ``mean(p) / sqrt(mean(s_i^2))``: the mean of the ten
+    differences over the pooled within-replication standard deviation, the
+    standardiser the test itself uses.
+
+    The confidence interval inverts the test: ``p[0, 0] +- t_{5, (1+c)/2} *
+    sqrt(mean(s_i^2))``. It is centred on the first difference, the test's
+    numerator, not on ``mean_difference``, and excludes 0 exactly when the
+    test rejects at level ``1 - c``.
 
     References
     ----------
@@ -496,18 +658,25 @@ def paired_ttest_5x2cv(scores_a, scores_b, *, alternative="two-sided"):
     >>> from sktune.stats import paired_ttest_5x2cv
     >>> a = np.array([[.90, .92], [.91, .89], [.93, .90], [.90, .91], [.92, .92]])
     >>> b = np.array([[.88, .91], [.90, .89], [.90, .89], [.90, .88], [.89, .91]])
-    >>> round(paired_ttest_5x2cv(a, b).pvalue, 4)
-    0.2065
+    >>> result = paired_ttest_5x2cv(a, b)
+    >>> round(result.pvalue, 4), round(result.effect_size, 3)
+    (0.2065, 1.088)
+    >>> [round(bound, 4) for bound in result.confidence_interval()]
+    [-0.0154, 0.0554]
     """
     _check_alternative(alternative)
     diff, variances = _5x2_differences(scores_a, scores_b)
-    t = _ratio(float(diff[0, 0]), float(np.sqrt(np.mean(variances))))
+    scale = float(np.sqrt(np.mean(variances)))
+    t = _ratio(float(diff[0, 0]), scale)
     return TestResult(
         statistic=float(t),
         pvalue=_t_pvalue(t, 5, alternative),
         df=5,
         mean_difference=float(diff.mean()),
         alternative=alternative,
+        effect_size=float(_ratio(float(diff.mean()), scale)),
+        effect_size_name="5x2cv d",
+        _interval=(float(diff[0, 0]), scale),
     )
 
 
@@ -529,7 +698,8 @@ def combined_ftest_5x2cv(scores_a, scores_b):
     Returns
     -------
     result : TestResult
-        ``statistic`` (F), ``pvalue``, ``df`` = (10, 5).
+        ``statistic`` (F), ``pvalue``, ``df`` = (10, 5), and the effect size
+        of :func:`paired_ttest_5x2cv` (no confidence interval).
         When every replication's two differences are equal the denominator
         is 0: F is 0 if all differences are 0 (p = 1) and inf otherwise.
 
@@ -548,12 +718,15 @@ def combined_ftest_5x2cv(scores_a, scores_b):
     """
     diff, variances = _5x2_differences(scores_a, scores_b)
     f = _ratio(float(np.sum(diff**2)), float(2 * np.sum(variances)))
+    scale = float(np.sqrt(np.mean(variances)))
     return TestResult(
         statistic=float(f),
         pvalue=float(_st.f.sf(f, 10, 5)) if f > 0 else 1.0,
         df=(10, 5),
         mean_difference=float(diff.mean()),
         alternative="two-sided",
+        effect_size=float(_ratio(float(diff.mean()), scale)),
+        effect_size_name="5x2cv d",
     )
 
 
@@ -639,7 +812,9 @@ def mcnemar(y_true, y_pred_a, y_pred_b, *, exact=None, correction=True):
     -------
     result : McNemarResult
         ``statistic``, ``pvalue``, ``df``, ``n_a_only``, ``n_b_only``,
-        ``exact``. No discordant sample gives statistic 0 and p = 1.
+        ``exact`` and ``effect_size``, the odds ratio ``n_a_only /
+        n_b_only`` (``effect_size_name="odds ratio"``). No discordant sample
+        gives statistic 0, p = 1 and odds ratio 1.
 
     Notes
     -----
@@ -647,9 +822,16 @@ def mcnemar(y_true, y_pred_a, y_pred_b, *, exact=None, correction=True):
     there is no discordant sample with the chi-square test, and ``1/n``
     instead of 0 when the counts are equal with the continuity correction.
 
+    The odds ratio of paired data is the ratio of the discordant counts.
+    When one of them is 0 it would be 0 or infinite; the Haldane-Anscombe
+    correction adds 0.5 to both, ``(n_a_only + 0.5) / (n_b_only + 0.5)``.
+
     References
     ----------
-    McNemar (1947); Dietterich (1998).
+    McNemar (1947); Dietterich (1998); Fagerland, M. W., Lydersen, S. &
+    Laake, P. (2013). The McNemar test for binary matched-pairs data:
+    mid-p and asymptotic are better than exact conditional. BMC Medical
+    Research Methodology 13.
 
     Examples
     --------
@@ -660,6 +842,8 @@ def mcnemar(y_true, y_pred_a, y_pred_b, *, exact=None, correction=True):
     >>> result = mcnemar(y, a, b)
     >>> result.n_a_only, result.n_b_only, result.exact, round(result.pvalue, 3)
     (4, 0, True, 0.125)
+    >>> result.effect_size  # (4 + 0.5) / (0 + 0.5)
+    9.0
     """
     if exact is not None and not isinstance(exact, (bool, np.bool_)):
         raise TypeError(f"The 'exact' parameter must be a bool or None; got {exact!r}.")
@@ -697,18 +881,23 @@ def mcnemar(y_true, y_pred_a, y_pred_b, *, exact=None, correction=True):
     n_b_only = int(np.sum(~right_a & right_b))
     n = n_a_only + n_b_only
     use_exact = n < 25 if exact is None else bool(exact)
+    shift = 0.5 if min(n_a_only, n_b_only) == 0 else 0.0
+    odds = {
+        "effect_size": float((n_a_only + shift) / (n_b_only + shift)),
+        "effect_size_name": "odds ratio",
+    }
     if use_exact:
         low = min(n_a_only, n_b_only)
         pvalue = 1.0 if n == 0 else float(min(1.0, 2 * _st.binom.cdf(low, n, 0.5)))
-        return McNemarResult(float(low), pvalue, None, n_a_only, n_b_only, True)
+        return McNemarResult(float(low), pvalue, None, n_a_only, n_b_only, True, **odds)
     if n == 0:
-        return McNemarResult(0.0, 1.0, 1, n_a_only, n_b_only, False)
+        return McNemarResult(0.0, 1.0, 1, n_a_only, n_b_only, False, **odds)
     gap = abs(n_a_only - n_b_only)
     if correction:
         gap = max(gap - 1, 0)
     chi2 = gap**2 / n
     return McNemarResult(
-        float(chi2), float(_st.chi2.sf(chi2, 1)), 1, n_a_only, n_b_only, False
+        float(chi2), float(_st.chi2.sf(chi2, 1)), 1, n_a_only, n_b_only, False, **odds
     )
 
 
@@ -739,15 +928,34 @@ def wilcoxon_test(scores_a, scores_b, *, alternative="two-sided", zero_method="w
     Returns
     -------
     result : RankTestResult
-        ``statistic`` and ``pvalue`` of :func:`scipy.stats.wilcoxon`.
+        ``statistic`` and ``pvalue`` of :func:`scipy.stats.wilcoxon`, and
+        ``effect_size``, the matched-pairs rank-biserial correlation
+        (``effect_size_name="rank-biserial"``, see Notes).
+
+    Notes
+    -----
+    The rank-biserial correlation is ``r = (T+ - T-) / (T+ + T-)``, with
+    ``T+`` and ``T-`` the sums of the ranks of ``|a - b|`` where A, resp. B,
+    scores higher (Kerby 2014), as pingouin's ``wilcoxon`` reports it: 1
+    when A wins on every data set, -1 when B does. Zero differences count
+    as the test counts them: dropped (``"wilcox"``), ranked then dropped
+    (``"pratt"``), or their ranks split between ``T+`` and ``T-``
+    (``"zsplit"``). It is 0 when every difference is 0.
+
+    References
+    ----------
+    Wilcoxon (1945); Demšar (2006); Kerby, D. S. (2014). The simple
+    difference formula: an approach to teaching nonparametric correlation.
+    Comprehensive Psychology 3.
 
     Examples
     --------
     >>> from sktune.stats import wilcoxon_test
     >>> a = [0.81, 0.92, 0.75, 0.88, 0.69, 0.95, 0.83, 0.77]
     >>> b = [0.79, 0.90, 0.76, 0.85, 0.65, 0.94, 0.80, 0.70]
-    >>> round(wilcoxon_test(a, b).pvalue, 4)
-    0.0234
+    >>> result = wilcoxon_test(a, b)
+    >>> round(result.pvalue, 4), round(result.effect_size, 3)
+    (0.0234, 0.917)
     """
     _check_alternative(alternative)
     if zero_method not in ("wilcox", "pratt", "zsplit"):
@@ -761,12 +969,32 @@ def wilcoxon_test(scores_a, scores_b, *, alternative="two-sided", zero_method="w
             "The 'scores_a' and 'scores_b' parameters must be 1-dimensional (one "
             f"score per data set); got shape {a.shape}."
         )
+    name = "rank-biserial"
     if np.all(a == b):
-        return RankTestResult(statistic=0.0, pvalue=1.0)
+        return RankTestResult(
+            statistic=0.0, pvalue=1.0, effect_size=0.0, effect_size_name=name
+        )
     result = _st.wilcoxon(a, b, alternative=alternative, zero_method=zero_method)
     return RankTestResult(
-        statistic=float(result.statistic), pvalue=float(result.pvalue)
+        statistic=float(result.statistic),
+        pvalue=float(result.pvalue),
+        effect_size=_rank_biserial(a - b, zero_method),
+        effect_size_name=name,
     )
+
+
+def _rank_biserial(diff, zero_method):
+    """``(T+ - T-) / (T+ + T-)`` with zeros counted as the Wilcoxon test does."""
+    if zero_method == "wilcox":
+        diff = diff[diff != 0]
+    ranks = _st.rankdata(np.abs(diff))
+    t_plus = float(np.sum(ranks[diff > 0]))
+    t_minus = float(np.sum(ranks[diff < 0]))
+    if zero_method == "zsplit":
+        zeros = float(np.sum(ranks[diff == 0])) / 2
+        t_plus, t_minus = t_plus + zeros, t_minus + zeros
+    total = t_plus + t_minus
+    return (t_plus - t_minus) / total if total > 0 else 0.0
 
 
 def friedman_test(scores, *, tie_correction=False):
@@ -796,11 +1024,19 @@ def friedman_test(scores, *, tie_correction=False):
     -------
     result : RankTestResult
         ``statistic`` (chi-square), ``pvalue``, ``df`` (k - 1),
-        ``average_ranks``, ``f_statistic``, ``f_pvalue``, ``f_df``.
+        ``average_ranks``, ``f_statistic``, ``f_pvalue``, ``f_df``, and
+        ``effect_size``, Kendall's coefficient of concordance
+        ``W = chi2 / (N (k - 1))`` (``effect_size_name="Kendall's W"``):
+        0 when the data sets' rankings show no agreement, 1 when every data
+        set ranks the models the same way. It is tie-corrected exactly when
+        chi-square is (``tie_correction=True``), and then equals Kendall's
+        tie-corrected W.
 
     References
     ----------
-    Friedman (1937); Iman & Davenport (1980); Demšar (2006).
+    Friedman (1937); Iman & Davenport (1980); Demšar (2006); Kendall, M. G.
+    & Babington Smith, B. (1939). The problem of m rankings. Annals of
+    Mathematical Statistics 10(3).
 
     Examples
     --------
@@ -813,6 +1049,8 @@ def friedman_test(scores, *, tie_correction=False):
     array([2.33333333, 1.        , 2.66666667])
     >>> round(result.statistic, 3), round(result.f_statistic, 3)
     (9.333, 17.5)
+    >>> round(result.effect_size, 3)  # Kendall's W = 9.333 / (6 * 2)
+    0.778
     """
     table = _as_scores(scores, "scores", ndim=2, min_size=1)
     n_datasets, n_models = table.shape
@@ -844,6 +1082,8 @@ def friedman_test(scores, *, tie_correction=False):
             f_statistic=0.0,
             f_pvalue=1.0,
             f_df=(float(k - 1), float((k - 1) * (n - 1))),
+            effect_size=0.0,
+            effect_size_name="Kendall's W",
         )
     chi2 = float(chi2 / tie_factor)
     f_df = (float(k - 1), float((k - 1) * (n - 1)))
@@ -864,6 +1104,8 @@ def friedman_test(scores, *, tie_correction=False):
         f_statistic=float(f_stat),
         f_pvalue=f_pvalue,
         f_df=f_df,
+        effect_size=float(min(1.0, chi2 / (n * (k - 1)))),
+        effect_size_name="Kendall's W",
     )
 
 
