@@ -61,9 +61,11 @@ __all__ = [
     "BayesianResult",
     "ConfidenceInterval",
     "McNemarResult",
+    "PosthocResult",
     "RankTestResult",
     "TestResult",
     "bayesian_correlated_ttest",
+    "bonferroni_dunn_critical_difference",
     "combined_ftest_5x2cv",
     "compare_candidates",
     "corrected_ttest",
@@ -72,6 +74,7 @@ __all__ = [
     "multipletests",
     "nemenyi_critical_difference",
     "paired_ttest_5x2cv",
+    "posthoc_friedman",
     "scores_5x2cv",
     "wilcoxon_test",
 ]
@@ -1052,21 +1055,9 @@ def friedman_test(scores, *, tie_correction=False):
     >>> round(result.effect_size, 3)  # Kendall's W = 9.333 / (6 * 2)
     0.778
     """
-    table = _as_scores(scores, "scores", ndim=2, min_size=1)
-    n_datasets, n_models = table.shape
-    if n_models < 3:
-        raise ValueError(
-            "The 'scores' parameter needs at least 3 models (columns) for Friedman's "
-            f"test; got {n_models}. Compare two models with wilcoxon_test."
-        )
-    if n_datasets < 2:
-        raise ValueError(
-            "The 'scores' parameter needs at least 2 data sets (rows); got "
-            f"{n_datasets}."
-        )
-    ranks = np.apply_along_axis(_st.rankdata, 1, -table)
+    ranks = _rank_table(scores)
     average_ranks = ranks.mean(axis=0)
-    k, n = n_models, n_datasets
+    n, k = ranks.shape
     chi2 = 12 * n / (k * (k + 1)) * (np.sum(average_ranks**2) - k * (k + 1) ** 2 / 4)
     ties = 0.0
     for row in ranks:
@@ -1109,6 +1100,35 @@ def friedman_test(scores, *, tie_correction=False):
     )
 
 
+def _rank_table(scores):
+    """Ranks of the models (columns) on each data set (row), 1 = best."""
+    table = _as_scores(scores, "scores", ndim=2, min_size=1)
+    n_datasets, n_models = table.shape
+    if n_models < 3:
+        raise ValueError(
+            "The 'scores' parameter needs at least 3 models (columns) for Friedman's "
+            f"test; got {n_models}. Compare two models with wilcoxon_test."
+        )
+    if n_datasets < 2:
+        raise ValueError(
+            "The 'scores' parameter needs at least 2 data sets (rows); got "
+            f"{n_datasets}."
+        )
+    return np.apply_along_axis(_st.rankdata, 1, -table)
+
+
+def _check_counts(n_models, n_datasets):
+    for name, value, low in (("n_models", n_models, 2), ("n_datasets", n_datasets, 1)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(
+                f"The '{name}' parameter must be an integer >= {low}; got {value!r}."
+            )
+        if value < low:
+            raise ValueError(
+                f"The '{name}' parameter must be an integer >= {low}; got {value!r}."
+            )
+
+
 def nemenyi_critical_difference(n_models, n_datasets, alpha=0.05):
     """The Nemenyi critical difference of average ranks (Demšar 2006).
 
@@ -1138,18 +1158,278 @@ def nemenyi_critical_difference(n_models, n_datasets, alpha=0.05):
     >>> round(nemenyi_critical_difference(4, 14), 3)
     1.254
     """
-    for name, value, low in (("n_models", n_models, 2), ("n_datasets", n_datasets, 1)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise TypeError(
-                f"The '{name}' parameter must be an integer >= {low}; got {value!r}."
-            )
-        if value < low:
-            raise ValueError(
-                f"The '{name}' parameter must be an integer >= {low}; got {value!r}."
-            )
+    _check_counts(n_models, n_datasets)
     _check_alpha(alpha)
     q = _st.studentized_range.ppf(1 - alpha, n_models, np.inf) / np.sqrt(2)
     return float(q * np.sqrt(n_models * (n_models + 1) / (6 * n_datasets)))
+
+
+def bonferroni_dunn_critical_difference(n_models, n_datasets, alpha=0.05):
+    """The Bonferroni-Dunn critical difference of average ranks (Demšar 2006).
+
+    When every model is compared with one control only (k - 1 comparisons
+    instead of Nemenyi's k (k - 1) / 2), a model whose average rank differs
+    from the control's by at least ``CD = q_alpha * sqrt(k (k + 1) / (6 N))``
+    differs significantly, with ``q_alpha`` the normal quantile at
+    ``1 - alpha / (2 (k - 1))``.
+
+    Parameters
+    ----------
+    n_models : int
+        k >= 2, the control included.
+    n_datasets : int
+        N >= 1.
+    alpha : float, default=0.05
+        Family-wise significance level, in (0, 1).
+
+    Returns
+    -------
+    cd : float
+
+    See Also
+    --------
+    posthoc_friedman : the comparisons themselves.
+
+    References
+    ----------
+    Dunn, O. J. (1961). Multiple comparisons among means. JASA 56;
+    Demšar (2006), Table 5(b).
+
+    Examples
+    --------
+    Demšar's example, four models on fourteen data sets (q_0.05 = 2.394):
+
+    >>> from sktune.stats import bonferroni_dunn_critical_difference
+    >>> round(bonferroni_dunn_critical_difference(4, 14), 3)
+    1.168
+    """
+    _check_counts(n_models, n_datasets)
+    _check_alpha(alpha)
+    q = _st.norm.isf(alpha / (2 * (n_models - 1)))
+    return float(q * np.sqrt(n_models * (n_models + 1) / (6 * n_datasets)))
+
+
+_POSTHOC_METHODS = ("nemenyi", "holm", "bonferroni-dunn")
+
+
+@dataclass(frozen=True)
+class PosthocResult:
+    """The outcome of :func:`posthoc_friedman`.
+
+    k is the number of models. With ``method="nemenyi"`` the arrays are
+    (k, k) matrices over all pairs; with a control they are (k,) vectors of
+    each model against the control, NaN (and ``reject`` False) at the
+    control itself.
+
+    Attributes
+    ----------
+    method : str
+        ``"nemenyi"``, ``"holm"`` or ``"bonferroni-dunn"``.
+    alpha : float
+        The family-wise level of ``reject``, ``critical_difference`` and
+        ``cliques``.
+    control : int or None
+        Column of the control model, None for Nemenyi.
+    average_ranks : ndarray of shape (k,)
+        Rank 1 is the best (highest score).
+    statistic : ndarray
+        ``z = (R_i - R_j) / sqrt(k (k + 1) / (6 N))``, positive when model j
+        ranks better than model i: ``statistic[i, j]`` for Nemenyi,
+        ``statistic[j]`` with i the control.
+    pvalue : ndarray
+        Nemenyi: the studentized-range p-values of ``|z| sqrt(2)`` (already
+        family-wise, as scikit-posthocs' ``posthoc_nemenyi_friedman``; 1 on
+        the diagonal). Control: the unadjusted two-sided normal p-values.
+    pvalue_adjusted : ndarray
+        Nemenyi: ``pvalue`` again. Control: adjusted over the k - 1
+        comparisons by Holm's step-down or Bonferroni (``(k - 1) p``).
+    reject : ndarray of bool
+        ``pvalue_adjusted <= alpha``: the pairs (or models against the
+        control) that differ significantly.
+    critical_difference : float or None
+        The difference of average ranks needed at ``alpha``: Nemenyi's or
+        Bonferroni-Dunn's; None for Holm, whose threshold changes step by
+        step.
+    cliques : list of tuple of int
+        For a critical-difference diagram: groups of models not
+        significantly different from each other, each ordered best rank
+        first. Nemenyi: the maximal runs of models, in rank order, among
+        which no pair is rejected (runs of one model left out). Control:
+        one group, the control and every model not rejected against it.
+    """
+
+    method: str
+    alpha: float
+    control: int | None
+    average_ranks: np.ndarray = field(repr=False)
+    statistic: np.ndarray = field(repr=False)
+    pvalue: np.ndarray = field(repr=False)
+    pvalue_adjusted: np.ndarray = field(repr=False)
+    reject: np.ndarray = field(repr=False)
+    critical_difference: float | None
+    cliques: list
+
+
+def _nemenyi_cliques(average_ranks, reject):
+    """Maximal runs, in rank order, of models with no rejected pair."""
+    order = np.argsort(average_ranks, kind="stable")
+    cliques, last_end = [], -1
+    for start in range(order.size):
+        end = start
+        while end + 1 < order.size and not reject[order[start], order[end + 1]]:
+            end += 1
+        if end > start and end > last_end:
+            cliques.append(tuple(int(i) for i in order[start : end + 1]))
+        last_end = max(last_end, end)
+    return cliques
+
+
+def posthoc_friedman(scores, *, method="nemenyi", control=None, alpha=0.05):
+    """Post-hoc tests after Friedman's: which models differ (Demšar 2006).
+
+    Models are ranked on each data set (rank 1 = highest score, ties share
+    the average rank) and compared by their average ranks ``R``: under the
+    null hypothesis that models i and j perform equally,
+    ``z = (R_i - R_j) / sqrt(k (k + 1) / (6 N))`` is approximately standard
+    normal.
+
+    - ``"nemenyi"`` compares all k (k - 1) / 2 pairs; the p-values come
+      from the studentized range distribution of ``|z| sqrt(2)``, so they
+      hold the family-wise rate over all pairs (the two models differ when
+      ``|R_i - R_j|`` reaches :func:`nemenyi_critical_difference`).
+    - ``"holm"`` and ``"bonferroni-dunn"`` compare every model with one
+      ``control`` (e.g. a new method against existing ones): k - 1 two-sided
+      normal p-values, adjusted by Holm's step-down procedure (more
+      powerful) or by Bonferroni, which is a fixed critical difference,
+      :func:`bonferroni_dunn_critical_difference`.
+
+    Run them after :func:`friedman_test` rejects its null hypothesis.
+
+    Parameters
+    ----------
+    scores : array-like of shape (n_datasets, n_models)
+        Higher is better; negate losses first.
+    method : {"nemenyi", "holm", "bonferroni-dunn"}, default="nemenyi"
+    control : int or None, default=None
+        Column of the control model; required by ``"holm"`` and
+        ``"bonferroni-dunn"``, refused by ``"nemenyi"``.
+    alpha : float, default=0.05
+        Family-wise significance level of ``reject``, the critical
+        difference and the cliques.
+
+    Returns
+    -------
+    result : PosthocResult
+        ``average_ranks``, ``statistic``, ``pvalue``, ``pvalue_adjusted``,
+        ``reject``, ``critical_difference`` and ``cliques``: everything a
+        critical-difference diagram draws.
+
+    See Also
+    --------
+    friedman_test, nemenyi_critical_difference,
+    bonferroni_dunn_critical_difference, multipletests
+
+    References
+    ----------
+    Nemenyi, P. (1963). Distribution-free multiple comparisons. PhD thesis,
+    Princeton University; Dunn (1961); Holm (1979); Demšar (2006),
+    section 3.2.2.
+
+    Examples
+    --------
+    Demšar's (2006) example: average ranks 3.143, 2.000, 2.893, 1.964 of
+    C4.5 and three variants over fourteen data sets, C4.5 the control.
+
+    >>> import numpy as np
+    >>> from sktune.stats import posthoc_friedman
+    >>> ranks = np.array([[4, 2, 3, 1]] * 8 + [[1, 2, 3.5, 3.5], [1, 2, 3, 4],
+    ...                   [2, 1, 3, 4], [3, 2, 1, 4], [1, 2, 4, 3], [4, 3, 2, 1]])
+    >>> holm = posthoc_friedman(-ranks, method="holm", control=0)
+    >>> holm.statistic.round(3)
+    array([  nan, 2.342, 0.512, 2.415])
+    >>> holm.pvalue.round(3)
+    array([  nan, 0.019, 0.608, 0.016])
+    >>> holm.reject
+    array([False,  True, False,  True])
+    >>> nemenyi = posthoc_friedman(-ranks, alpha=0.10)
+    >>> round(nemenyi.critical_difference, 3), nemenyi.cliques
+    (1.118, [(3, 1, 2), (2, 0)])
+    """
+    if method not in _POSTHOC_METHODS:
+        raise ValueError(
+            f"The 'method' parameter must be one of {_POSTHOC_METHODS!r}; got "
+            f"{method!r}."
+        )
+    _check_alpha(alpha)
+    ranks = _rank_table(scores)
+    n, k = ranks.shape
+    if method == "nemenyi":
+        if control is not None:
+            raise ValueError(
+                "The 'control' parameter must be None with method='nemenyi', "
+                "which compares all pairs; compare with a control by "
+                f"method='holm' or 'bonferroni-dunn'. Got {control!r}."
+            )
+    else:
+        if isinstance(control, bool) or not isinstance(control, numbers.Integral):
+            raise TypeError(
+                f"The 'control' parameter must be the column (int) of the control "
+                f"model with method={method!r}; got {control!r}."
+            )
+        if not 0 <= control < k:
+            raise ValueError(
+                f"The 'control' parameter must be a column in [0, {k}); got "
+                f"{control!r}."
+            )
+        control = int(control)
+    average_ranks = ranks.mean(axis=0)
+    se = np.sqrt(k * (k + 1) / (6 * n))
+    z = (average_ranks[:, None] - average_ranks[None, :]) / se
+    if method == "nemenyi":
+        pvalue = _st.studentized_range.sf(np.abs(z) * np.sqrt(2), k, np.inf)
+        pvalue = np.minimum(1.0, pvalue)
+        np.fill_diagonal(pvalue, 1.0)
+        reject = pvalue <= alpha
+        return PosthocResult(
+            method=method,
+            alpha=float(alpha),
+            control=None,
+            average_ranks=average_ranks,
+            statistic=z,
+            pvalue=pvalue,
+            pvalue_adjusted=pvalue.copy(),
+            reject=reject,
+            critical_difference=nemenyi_critical_difference(k, n, alpha),
+            cliques=_nemenyi_cliques(average_ranks, reject),
+        )
+    others = np.arange(k) != control
+    statistic = np.full(k, np.nan)
+    statistic[others] = z[control, others]
+    pvalue = 2 * _st.norm.sf(np.abs(statistic))
+    adjusted = np.full(k, np.nan)
+    adjusted[others] = _adjust(
+        pvalue[others], "holm" if method == "holm" else "bonferroni"
+    )
+    reject = np.zeros(k, dtype=bool)
+    reject[others] = adjusted[others] <= alpha
+    tied = np.flatnonzero(~reject)
+    clique = tuple(int(i) for i in tied[np.argsort(average_ranks[tied], kind="stable")])
+    return PosthocResult(
+        method=method,
+        alpha=float(alpha),
+        control=control,
+        average_ranks=average_ranks,
+        statistic=statistic,
+        pvalue=pvalue,
+        pvalue_adjusted=adjusted,
+        reject=reject,
+        critical_difference=(
+            bonferroni_dunn_critical_difference(k, n, alpha)
+            if method == "bonferroni-dunn"
+            else None
+        ),
+        cliques=[clique],
+    )
 
 
 def _check_alpha(alpha):
