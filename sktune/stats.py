@@ -16,17 +16,20 @@ Two models, one data set, and you can afford 5 x 2-fold CV
 Two classifiers, one test set, one prediction each
     :func:`mcnemar`.
 Two models over several data sets
-    :func:`wilcoxon_test`.
+    :func:`wilcoxon_test`, or :func:`bayesian_signed_rank` for probabilities.
 Several models over several data sets
-    :func:`friedman_test`, then :func:`nemenyi_critical_difference` for which
-    pairs differ (Demšar 2006).
+    :func:`friedman_test`, then :func:`posthoc_friedman` for which pairs
+    differ, or which models differ from a control (Demšar 2006).
 Many p-values at once
-    :func:`multipletests` (Holm or Bonferroni).
+    :func:`multipletests` (Holm, Bonferroni, Hochberg, Benjamini-Hochberg...).
 Candidates of a fitted search against its best
     :func:`compare_candidates`.
 
 Every function validates its input first and returns a result object with
 ``statistic`` and ``pvalue`` (and ``df`` where defined), never a bare tuple.
+The results carry an effect size (``effect_size``, named by
+``effect_size_name``); the t-tests' results have ``confidence_interval()``
+and the Bayesian t-test's ``credible_interval()``.
 
 References
 ----------
@@ -47,6 +50,9 @@ References
    between correlated proportions or percentages. Psychometrika 12(2).
 .. [8] Holm, S. (1979). A simple sequentially rejective multiple test
    procedure. Scandinavian Journal of Statistics 6(2).
+.. [9] Benavoli, A., Corani, G., Mangili, F., Zaffalon, M. & Ruggeri, F.
+   (2014). A Bayesian Wilcoxon signed-rank test based on the Dirichlet
+   process. ICML.
 """
 
 import math
