@@ -1,7 +1,8 @@
 """Reading a search's ``cv_results_`` for statistical comparisons.
 
 Shared by :func:`sktune.stats.compare_candidates` and the refit rules of
-:mod:`sktune.refit`; works on the ``cv_results_`` of any scikit-learn search.
+:mod:`sktune.refit` (and importing neither); works on the ``cv_results_`` of
+any scikit-learn search.
 """
 
 import numbers
@@ -163,79 +164,3 @@ def simplest(rows, values, means, prefer, param):
             keys.append(value if prefer == "min" else -value)
     order = sorted(range(len(rows)), key=lambda i: (keys[i], -means[rows[i]], rows[i]))
     return int(rows[order[0]])
-
-
-def candidate_table(
-    search, *, alternative, correction, scoring, n_train, n_test, rope, alpha
-):
-    """The body of :func:`sktune.stats.compare_candidates`."""
-    from sktune.stats import (
-        bayesian_correlated_ttest,
-        corrected_ttest,
-        multipletests,
-    )
-
-    results = getattr(search, "cv_results_", None)
-    if results is None:
-        raise ValueError(
-            "The 'search' parameter must be a fitted search (with cv_results_); "
-            f"got an unfitted {type(search).__name__}."
-        )
-    refit = getattr(search, "refit", None)
-    metric = pick_metric(results, scoring, refit)
-    scores = split_scores(results, metric)
-    refit_metric = refit if isinstance(refit, str) else "score"
-    best = None
-    if (refit is True or isinstance(refit, str)) and metric == refit_metric:
-        best = getattr(search, "best_index_", None)
-    rows, best = comparable_rows(results, metric, best)
-    n_train, n_test = resolve_sizes(
-        n_train,
-        n_test,
-        getattr(search, "cv", None),
-        scores.shape[1],
-        "compare_candidates",
-    )
-    means = np.asarray(results[f"mean_test_{metric}"], dtype=float)
-    stds = np.asarray(results[f"std_test_{metric}"], dtype=float)
-    others = [
-        row for row in rows[np.argsort(-means[rows], kind="stable")] if row != best
-    ]
-    order = [best, *others]
-    statistic = np.full(len(order), np.nan)
-    pvalue = np.full(len(order), np.nan)
-    p_worse = np.full(len(order), np.nan)
-    for i, row in enumerate(order[1:], start=1):
-        if not np.all(np.isfinite(scores[row])):
-            continue
-        test = corrected_ttest(
-            scores[row],
-            scores[best],
-            n_train=n_train,
-            n_test=n_test,
-            alternative=alternative,
-        )
-        statistic[i], pvalue[i] = test.statistic, test.pvalue
-        posterior = bayesian_correlated_ttest(
-            scores[best], scores[row], n_train=n_train, n_test=n_test, rope=rope
-        )
-        p_worse[i] = posterior.p_a_better
-    adjusted = pvalue.copy()
-    if correction is not None:
-        adjusted[1:] = multipletests(pvalue[1:], method=correction)
-    tied = np.ones(len(order), dtype=bool)
-    tied[1:] = ~(adjusted[1:] < alpha)
-    params = np.empty(len(order), dtype=object)
-    params[:] = [results["params"][row] for row in order]
-    return {
-        "index": np.asarray(order, dtype=int),
-        "params": params,
-        f"mean_test_{metric}": means[order],
-        f"std_test_{metric}": stds[order],
-        "mean_difference": means[order] - means[best],
-        "statistic": statistic,
-        "pvalue": pvalue,
-        "pvalue_adjusted": adjusted,
-        "p_worse": p_worse,
-        "tied": tied,
-    }

@@ -15,11 +15,21 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone, is_classifier
 from sklearn.metrics import check_scoring
-from sklearn.model_selection import check_cv
+from sklearn.model_selection import (
+    RepeatedKFold,
+    RepeatedStratifiedKFold,
+    check_cv,
+    cross_val_score,
+)
 
 from sktune.utils._sklearn_compat import _num_samples, _safe_indexing
 
-__all__ = ["NestedCVResult", "NestedComparison", "nested_cross_validate"]
+__all__ = [
+    "NestedCVResult",
+    "NestedComparison",
+    "nested_cross_validate",
+    "scores_5x2cv",
+]
 
 
 class NestedComparison:
@@ -445,3 +455,53 @@ def nested_cross_validate(
         estimators_=[fold[3] for fold in folds] if return_estimators else None,
         scoring_=name,
     )
+
+
+def scores_5x2cv(
+    estimator_a, estimator_b, X, y, *, scoring=None, random_state=None, n_jobs=None
+):
+    """Scores of two estimators on the same 5 replications of 2-fold CV.
+
+    Each replication reshuffles the rows (stratified for classifiers) and
+    both estimators are fitted and scored on the same two halves.
+
+    Parameters
+    ----------
+    estimator_a, estimator_b : estimator
+        Unfitted estimators (cloned, never modified).
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    scoring : str or callable, default=None
+        One scorer; None uses the estimators' ``score``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the shuffles; pass an int for reproducible splits.
+    n_jobs : int, default=None
+        Fits in parallel through joblib.
+
+    Returns
+    -------
+    scores_a, scores_b : ndarray of shape (5, 2)
+        For :func:`paired_ttest_5x2cv` and :func:`combined_ftest_5x2cv`.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from sktune.stats import combined_ftest_5x2cv, scores_5x2cv
+    >>> X, y = load_iris(return_X_y=True)
+    >>> a, b = scores_5x2cv(LogisticRegression(max_iter=500),
+    ...                     DecisionTreeClassifier(random_state=0), X, y,
+    ...                     random_state=0)
+    >>> a.shape, b.shape
+    ((5, 2), (5, 2))
+    """
+    both_classifiers = is_classifier(estimator_a) and is_classifier(estimator_b)
+    splitter = RepeatedStratifiedKFold if both_classifiers else RepeatedKFold
+    cv = splitter(n_splits=2, n_repeats=5, random_state=random_state)
+    splits = list(cv.split(X, y))
+    scores = [
+        cross_val_score(est, X, y, cv=splits, scoring=scoring, n_jobs=n_jobs)
+        for est in (estimator_a, estimator_b)
+    ]
+    return scores[0].reshape(5, 2), scores[1].reshape(5, 2)

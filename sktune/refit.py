@@ -21,7 +21,8 @@ from sktune._comparisons import (
     simplest,
     split_scores,
 )
-from sktune.stats import _check_alpha, _check_sizes, corrected_ttest
+from sktune._validation import check_alpha, check_sizes
+from sktune.stats import corrected_ttest
 
 __all__ = ["not_significantly_worse", "one_standard_error"]
 
@@ -108,10 +109,10 @@ class _NotSignificantlyWorse(_Rule):
 
     def __init__(self, param, prefer, alpha, scoring, n_train, n_test):
         super().__init__(param, prefer, scoring)
-        _check_alpha(alpha)
+        check_alpha(alpha)
         resolve_sizes(n_train, n_test, "k-fold", 2, "not_significantly_worse")
         if n_train is not None:
-            _check_sizes(n_train, n_test)
+            check_sizes(n_train, n_test)
         self.alpha = alpha
         self.n_train = n_train
         self.n_test = n_test
