@@ -120,25 +120,30 @@ def run_loops(args):
         "optuna-gp": lambda *a: loop_optuna(*a, "gp"),
         "optuna-tpe": lambda *a: loop_optuna(*a, "tpe"),
     }
+    # Methods are interleaved within each repeat, so a slow spell of the
+    # machine falls on all of them alike; medians over repeats are reported.
     payload = {}
-    for method in args.methods:
-        for function in args.functions:
-            cls, bounds, _ = FUNCTIONS[function]
+    for function in args.functions:
+        cls, bounds, _ = FUNCTIONS[function]
 
-            def f(p, cls=cls):
-                return cls(**p).score(None)
+        def f(p, cls=cls):
+            return cls(**p).score(None)
 
-            for n in args.loop:
-                times = []
-                for seed in range(args.repeats):
+        for n in args.loop:
+            times = {method: [] for method in args.methods}
+            for seed in range(args.repeats):
+                for method in args.methods:
                     start = time.perf_counter()
                     loops[method](bounds, f, n, seed)
-                    times.append(time.perf_counter() - start)
-                payload.setdefault(method, {}).setdefault(function, {})[n] = times
+                    times[method].append(time.perf_counter() - start)
+            for method in args.methods:
+                payload.setdefault(method, {}).setdefault(function, {})[n] = times[
+                    method
+                ]
+                median = np.median(times[method])
                 print(
                     f"{method:11s} {function:10s} {n:4d} evaluations  "
-                    f"{np.median(times):8.2f} s  "
-                    f"({1000 * np.median(times) / n:6.1f} ms per proposal)",
+                    f"{median:8.2f} s  ({1000 * median / n:6.1f} ms per proposal)",
                     flush=True,
                 )
     save("overhead-loop-" + "-".join(args.methods), payload)
