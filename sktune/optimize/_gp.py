@@ -29,9 +29,6 @@ from scipy.spatial.distance import cdist
 _SQRT5 = np.sqrt(5.0)
 _LOG_2PI = np.log(2.0 * np.pi)
 _JITTER = 1e-9
-# Relative tolerance of the hyperparameter fit: the posterior is flat near
-# its mode, and a looser fit moves no proposal (measured on benchmarks/).
-_FIT_FTOL = 1e-6
 
 # Bounds of the log hyperparameters. Inputs are in [0, 1] and targets are
 # standardised, so these are wide without being degenerate.
@@ -174,7 +171,7 @@ class GaussianProcess:
                     bounds=bounds,
                     # the posterior is flat near its mode: a looser tolerance
                     # saves iterations without moving the proposals
-                    options={"maxiter": 200, "ftol": _FIT_FTOL, "gtol": 1e-3},
+                    options={"maxiter": 200, "ftol": 1e-7, "gtol": 1e-4},
                 )
                 if np.isfinite(res.fun) and res.fun < best_value:
                     best_value, best_theta = res.fun, res.x
