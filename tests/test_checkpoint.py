@@ -248,8 +248,13 @@ def test_ctrl_c_keeps_finished_results_and_the_journal(kind, stop_at, tmp_path):
 
 CHILD = textwrap.dedent(
     """
+    import signal
     import sys
     from sklearn.datasets import load_breast_cancer
+
+    # A shell that starts a job in the background (`cmd &`) makes it ignore
+    # SIGINT, and Python keeps an ignored SIGINT: restore Ctrl-C's handler.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     from sklearn.ensemble import GradientBoostingClassifier
     from sktune import BayesSearchCV, HyperbandSearchCV, Integer, Real
 
