@@ -112,9 +112,10 @@ class _Coordinates:
     ``continuous`` masks the columns moved by L-BFGS-B: reals, and the
     relaxed column of a discrete dimension too large to enumerate (snapped
     back to a value afterwards). Each entry of ``discrete`` is
-    ``(columns, choices, width)``: a dimension searched one value at a time,
-    with its choices' encodings (all of them, or a coarse grid) and, for a
-    large ordered one, the width of one value's share for its neighbours.
+    ``(columns, choices, ordered)``: a dimension searched one value at a
+    time, with its choices' encodings (all of them, or a coarse grid), and
+    ``ordered`` None, or for a large ordered dimension ``(dimension, width)``
+    with the width of one value's share, to step to its neighbours.
     """
 
     def __init__(self, space):

@@ -251,18 +251,12 @@ class GaussianProcess:
         Returns an array of shape ``(m, n_samples)``.
         """
         Xq = np.atleast_2d(np.asarray(Xq, dtype=float))
-        k, _ = _matern52(self._scaled_sqdist(Xq).sum(-1))
-        Ks = self.signal_var_ * k
+        Ks = self._kernel(Xq, self.X_)
         V = solve_triangular(self.L_, Ks.T, lower=True, check_finite=False)
-        scaled = Xq / self.lengthscale_
-        kq, _ = _matern52(cdist(scaled, scaled, "sqeuclidean"))
-        cov = self.signal_var_ * kq - V.T @ V
+        cov = self._kernel(Xq, Xq) - V.T @ V
         L, _ = _cholesky(cov, 1e-8 * self.signal_var_)
         z = random_state.normal(size=(len(Xq), n_samples))
         return (Ks @ self.alpha_)[:, None] + L @ z
-
-    def _scaled_sqdist(self, Xq):
-        return ((Xq[:, None, :] - self.X_[None, :, :]) / self.lengthscale_) ** 2
 
     def predict(self, Xq, return_grad=False):
         """Posterior mean and variance of the latent function at ``Xq``.
@@ -273,13 +267,10 @@ class GaussianProcess:
         Xq = np.atleast_2d(np.asarray(Xq, dtype=float))
         if return_grad:
             scaled = (Xq[:, None, :] - self.X_[None, :, :]) / self.lengthscale_
-            r2 = np.einsum("mnd,mnd->mn", scaled, scaled)
+            k, f = _matern52(np.einsum("mnd,mnd->mn", scaled, scaled))
+            Ks = self.signal_var_ * k
         else:  # no (m, n, d) array: large candidate pools stay cheap
-            r2 = cdist(
-                Xq / self.lengthscale_, self.X_ / self.lengthscale_, "sqeuclidean"
-            )
-        k, f = _matern52(r2)
-        Ks = self.signal_var_ * k
+            Ks = self._kernel(Xq, self.X_)
         mean = Ks @ self.alpha_
         Kinv_Ks = Ks @ self.K_inv_  # (m, n): one product, no triangular solves
         var = np.maximum(self.signal_var_ - np.sum(Kinv_Ks * Ks, axis=1), 1e-12)

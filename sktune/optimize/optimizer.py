@@ -151,6 +151,19 @@ class _ScoreWarp:
         return self.center + self.scale * x
 
 
+def _refit_due(n, last):
+    """Whether a fit made at ``last`` scores (-1: never) is due again at ``n``.
+
+    After every new score while there are few; then once the number of
+    scores has grown by a tenth since the last fit, since a fit costs
+    ``O(n^3)`` per step and the hyperparameters move little once there are
+    many. Between fits the surrogate is conditioned on every score.
+    """
+    if last < 0 or n <= _ALWAYS_REFIT:
+        return n != last
+    return n >= last * _REFIT_GROWTH
+
+
 def _dict_equal(a, b):
     if a is b:
         return True
@@ -416,14 +429,13 @@ class Optimizer:
         """The surrogate's targets and the map back to scores."""
         # The exponent is refitted on the surrogate's schedule (a fit of
         # it costs about as much as the rest of a proposal).
-        n = len(self.scores)
-        if (
-            self._warp_fit is None
-            or self._warp_fit[0] != n
-            and (n <= _ALWAYS_REFIT or n >= self._warp_fit[0] * _REFIT_GROWTH)
-        ):
-            self._warp_fit = (n, _ScoreWarp(self._imputed_scores()).lmbda)
-        warp = _ScoreWarp(self._imputed_scores(), lmbda=self._warp_fit[1])
+        n, y = len(self.scores), self._imputed_scores()
+        last = -1 if self._warp_fit is None else self._warp_fit[0]
+        if _refit_due(n, last):
+            warp = _ScoreWarp(y)
+            self._warp_fit = (n, warp.lmbda)
+        else:
+            warp = _ScoreWarp(y, lmbda=self._warp_fit[1])
         return warp.z, warp
 
     def _fit_surrogates(self, y, random_state):
@@ -438,26 +450,13 @@ class Optimizer:
             if not mask.any() or self.spaces[s].n_columns == 0:
                 continue
             X = self._rows(s, include_pending=False)
-            if self._refit_due(s):
+            if _refit_due(len(self.scores), self._fitted_at[s]):
                 self._gps[s].fit(X, y[mask], random_state)
                 self._fitted_at[s] = len(self.scores)
             else:
                 self._gps[s].condition(X, y[mask])
             data[s] = (X, y[mask])
         return data
-
-    def _refit_due(self, s):
-        """Whether subspace ``s``'s hyperparameters are to be fitted again.
-
-        After every new score while there are few; then once the number of
-        scores has grown by a tenth since the last fit, since a fit costs
-        ``O(n^3)`` per step and the hyperparameters move little once there
-        are many. Between fits the surrogate is conditioned on every score.
-        """
-        n, last = len(self.scores), self._fitted_at[s]
-        if last < 0 or n <= _ALWAYS_REFIT:
-            return n != last
-        return n >= last * _REFIT_GROWTH
 
     def _model_point(self):
         y, _ = self._standardized_scores()
