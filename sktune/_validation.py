@@ -92,14 +92,7 @@ def check_sizes(n_train, n_test):
 
 
 def check_alpha(alpha):
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
-        raise TypeError(
-            f"The 'alpha' parameter must be a number in (0, 1); got {alpha!r}."
-        )
-    if not 0 < alpha < 1:
-        raise ValueError(
-            f"The 'alpha' parameter must be a number in (0, 1); got {alpha!r}."
-        )
+    return check_level(alpha, "alpha")
 
 
 def check_level(value, name):
