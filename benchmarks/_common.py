@@ -162,6 +162,18 @@ def optuna_space(bounds):
     return out
 
 
+def optuna_study(sampler_name, seed, direction="maximize"):
+    """A quiet Optuna study with its GP (``"gp"``) or TPE (``"tpe"``) sampler."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
+    samplers = {"gp": optuna.samplers.GPSampler, "tpe": optuna.samplers.TPESampler}
+    return optuna.create_study(
+        direction=direction, sampler=samplers[sampler_name](seed=seed)
+    )
+
+
 def make_search(method, estimator, bounds, n_iter, seed, cv, n_jobs=1):
     """One search object of ``method`` with the shared budget and seed."""
     if method == "sktune":
@@ -199,19 +211,9 @@ def make_search(method, estimator, bounds, n_iter, seed, cv, n_jobs=1):
             optimizer_kwargs={"acq_func": "EI", "n_initial_points": 10},
         )
     if method in ("optuna-tpe", "optuna-gp"):
-        import optuna
         from optuna_integration import OptunaSearchCV
 
-        optuna.logging.set_verbosity(optuna.logging.WARNING)
-        warnings.filterwarnings(
-            "ignore", category=optuna.exceptions.ExperimentalWarning
-        )
-        sampler = (
-            optuna.samplers.TPESampler(seed=seed)
-            if method == "optuna-tpe"
-            else optuna.samplers.GPSampler(seed=seed)
-        )
-        study = optuna.create_study(direction="maximize", sampler=sampler)
+        study = optuna_study(method.removeprefix("optuna-"), seed)
         return OptunaSearchCV(
             estimator,
             optuna_space(bounds),

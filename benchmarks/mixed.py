@@ -13,10 +13,9 @@ the score), and the median (quartiles) over seeds of the regret
 
 import argparse
 import time
-import warnings
 
 import numpy as np
-from _common import branin, hartmann6, optuna_space, save, sktune_space
+from _common import branin, hartmann6, optuna_space, optuna_study, save, sktune_space
 
 SHIFT = {"a": 2.0, "b": 0.0, "c": 5.0}
 CENTRE = {"l1": 0.2, "l2": 0.8, "en": 0.5, "none": 0.4}
@@ -181,16 +180,7 @@ def run_random(bounds, f, n, seed):
 
 
 def run_optuna(bounds, f, n, seed, sampler_name):
-    import optuna
-
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
-    sampler = (
-        optuna.samplers.GPSampler(seed=seed)
-        if sampler_name == "gp"
-        else optuna.samplers.TPESampler(seed=seed)
-    )
-    study = optuna.create_study(sampler=sampler)
+    study = optuna_study(sampler_name, seed, direction="minimize")
     values = []
     for _ in range(n):
         if isinstance(bounds, list):  # define-by-run: the branch first

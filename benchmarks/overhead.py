@@ -19,7 +19,14 @@ import argparse
 import time
 
 import numpy as np
-from _common import FUNCTIONS, optuna_space, save, skopt_space, sktune_space
+from _common import (
+    FUNCTIONS,
+    optuna_space,
+    optuna_study,
+    save,
+    skopt_space,
+    sktune_space,
+)
 
 METHODS = ("sktune", "optuna-gp", "optuna-tpe", "skopt")
 
@@ -49,14 +56,8 @@ def time_sktune(bounds, points, scores, seed):
 def time_optuna(bounds, points, scores, seed, sampler_name):
     import optuna
 
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
     dists = optuna_space(bounds)
-    sampler = (
-        optuna.samplers.GPSampler(seed=seed)
-        if sampler_name == "gp"
-        else optuna.samplers.TPESampler(seed=seed)
-    )
-    study = optuna.create_study(direction="maximize", sampler=sampler)
+    study = optuna_study(sampler_name, seed)
     for p, s in zip(points[:-1], scores[:-1]):
         study.add_trial(
             optuna.trial.create_trial(params=p, distributions=dists, value=s)
@@ -99,15 +100,7 @@ def loop_sktune(bounds, f, n, seed):
 
 
 def loop_optuna(bounds, f, n, seed, sampler_name):
-    import optuna
-
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    sampler = (
-        optuna.samplers.GPSampler(seed=seed)
-        if sampler_name == "gp"
-        else optuna.samplers.TPESampler(seed=seed)
-    )
-    study = optuna.create_study(direction="maximize", sampler=sampler)
+    study = optuna_study(sampler_name, seed)
     dists = optuna_space(bounds)
     for _ in range(n):
         trial = study.ask(dists)
