@@ -41,7 +41,13 @@ def make_search(kind, **kwargs):
         )
     if kind == "hyperband":
         return HyperbandSearchCV(
-            estimator, SGD_SPACE, max_resource=9, cv=3, random_state=0, **kwargs
+            estimator,
+            SGD_SPACE,
+            max_resource=9,
+            n_brackets="all",
+            cv=3,
+            random_state=0,
+            **kwargs,
         )
     return PBTSearchCV(
         estimator,
@@ -270,7 +276,7 @@ CHILD = textwrap.dedent(
         search = HyperbandSearchCV(
             GradientBoostingClassifier(random_state=0), space,
             resource="n_estimators", max_resource=27, min_resource=3, cv=3,
-            random_state=0, checkpoint=path,
+            n_brackets="all", random_state=0, checkpoint=path,
         )
     try:
         search.fit(X, y)
@@ -300,6 +306,7 @@ def child_search(kind, path):
         resource="n_estimators",
         max_resource=27,
         min_resource=3,
+        n_brackets="all",
         cv=3,
         random_state=0,
         checkpoint=path,

@@ -108,9 +108,9 @@ def test_advance_warm_start_grows_the_same_forest(iris):
     rows = np.arange(len(y))
     model = RandomForestClassifier(random_state=0)
     resource = Resource("warm_start", "n_estimators")
-    model = advance(model, resource, X, y, rows, {}, 0, 3, None)
+    model, _ = advance(model, resource, X, y, rows, {}, 0, 3, None)
     first_tree = model.estimators_[0]
-    model = advance(model, resource, X, y, rows, {}, 3, 9, None)
+    model, _ = advance(model, resource, X, y, rows, {}, 3, 9, None)
     assert len(model.estimators_) == 9 and model.estimators_[0] is first_tree
     fresh = RandomForestClassifier(n_estimators=9, random_state=0).fit(X, y)
     np.testing.assert_array_equal(model.predict_proba(X), fresh.predict_proba(X))
@@ -120,8 +120,8 @@ def test_advance_hist_gradient_boosting_continues_iterations(iris):
     X, y = iris
     model = HistGradientBoostingClassifier(early_stopping=False, random_state=0)
     resource = Resource("warm_start", "max_iter")
-    model = advance(model, resource, X, y, np.arange(150), {}, 0, 3, None)
-    model = advance(model, resource, X, y, np.arange(150), {}, 3, 9, None)
+    model, _ = advance(model, resource, X, y, np.arange(150), {}, 0, 3, None)
+    model, _ = advance(model, resource, X, y, np.arange(150), {}, 3, 9, None)
     assert model.n_iter_ == 9
 
 
@@ -130,8 +130,8 @@ def test_advance_partial_fit_makes_exactly_the_extra_passes(iris):
     rows = np.arange(0, 150, 2)
     model = SGDClassifier(random_state=0)
     resource = Resource("partial_fit", "max_iter")
-    model = advance(model, resource, X, y, rows, {}, 0, 2, np.unique(y))
-    model = advance(model, resource, X, y, rows, {}, 2, 5, np.unique(y))
+    model, _ = advance(model, resource, X, y, rows, {}, 0, 2, np.unique(y))
+    model, _ = advance(model, resource, X, y, rows, {}, 2, 5, np.unique(y))
     assert model.t_ == 5 * len(rows) + 1
     assert model.max_iter == 5
 
@@ -140,9 +140,11 @@ def test_advance_pass_based_in_a_pipeline_fits_the_head_once(iris):
     X, y = iris
     pipe = Pipeline([("s", StandardScaler()), ("mlp", MLPClassifier(random_state=0))])
     resource = Resource("partial_fit", "mlp__max_iter")
-    pipe = advance(pipe, resource, X, y, np.arange(150), {}, 0, 1, np.unique(y))
+    pipe, _ = advance(pipe, resource, X, y, np.arange(150), {}, 0, 1, np.unique(y))
     scaler_mean = pipe[0].mean_.copy()
-    pipe = advance(pipe, resource, X[::-1], y, np.arange(150), {}, 1, 3, np.unique(y))
+    pipe, _ = advance(
+        pipe, resource, X[::-1], y, np.arange(150), {}, 1, 3, np.unique(y)
+    )
     np.testing.assert_array_equal(pipe[0].mean_, scaler_mean)
     assert pipe[-1].t_ == 3 * 150  # samples seen: three passes
 
@@ -156,11 +158,11 @@ def test_advance_mlp_by_warm_started_increments(iris):
     resource = Resource("warm_start_increment", "max_iter")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = advance(model, resource, X, y, rows, {}, 0, 2, np.unique(y))
+        model, _ = advance(model, resource, X, y, rows, {}, 0, 2, np.unique(y))
         # A learning rate changed between rungs (PBT's explore) takes effect;
         # partial_fit would keep the first optimiser's.
         model.set_params(learning_rate_init=0.05)
-        model = advance(model, resource, X, y, rows, {}, 2, 5, np.unique(y))
+        model, _ = advance(model, resource, X, y, rows, {}, 2, 5, np.unique(y))
     assert model.t_ == 5 * 150  # five epochs in total
     assert model._optimizer.learning_rate_init == 0.05
 
@@ -168,7 +170,7 @@ def test_advance_mlp_by_warm_started_increments(iris):
 def test_advance_n_samples_fits_on_the_given_rows_only(iris):
     X, y = iris
     rows = np.arange(0, 150, 3)
-    model = advance(
+    model, _ = advance(
         SVC(), Resource("n_samples", None), X, y, rows[:30], {}, 0, 30, None
     )
     assert model.shape_fit_ == (30, 4)
@@ -209,6 +211,7 @@ def test_hyperband_search_cv_results_columns_and_best_at_full_budget(iris):
             "criterion": ["gini", "entropy"],
             "max_features": Real(0.5, 1.0),  # an infinite space: all brackets
         },
+        n_brackets="all",
         cv=3,
         random_state=0,
         return_train_score=True,
@@ -419,6 +422,7 @@ def test_hyperband_search_bayes_sampler_uses_earlier_rungs(iris):
         SGDClassifier(max_iter=27, random_state=0),
         {"alpha": Real(1e-6, 1.0, log=True)},
         sampler="bayes",
+        n_brackets="all",
         cv=3,
         random_state=0,
     ).fit(X, y)
@@ -454,6 +458,7 @@ def test_hyperband_search_bayes_sampler_proposes_near_the_optimum(iris, seed):
             max_resource=27,
             min_resource=1,
             sampler=sampler,
+            n_brackets="all",
             cv=3,
             random_state=seed,
         ).fit(*iris)
@@ -518,3 +523,101 @@ def test_hyperband_auto_min_resource_caps_the_number_of_brackets(iris):
     assert search.max_resource_ == 1000 and search.min_resource_ == 12
     assert search.n_candidates_ == [81, 27, 9, 3, 1]
     assert len(hyperband_brackets(12, 1000, 3)) == 5
+
+
+# ------------------------------------------------------------ convergence
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return X[:600] / 16, y[:600]
+
+
+def test_default_runs_one_bracket_and_all_runs_every_bracket(iris):
+    X, y = iris
+    space = {"max_depth": Integer(1, 6), "max_features": Real(0.5, 1.0)}
+    forest = RandomForestClassifier(n_estimators=9, random_state=0)
+    default = HyperbandSearchCV(forest, space, cv=3, random_state=0).fit(X, y)
+    assert [b["budgets"] for b in default.brackets_] == [[1, 3, 9]]
+    every = HyperbandSearchCV(
+        forest, space, n_brackets="all", cv=3, random_state=0
+    ).fit(X, y)
+    assert [b["budgets"] for b in every.brackets_] == [[1, 3, 9], [3, 9], [9]]
+
+
+def test_a_converged_mlp_stops_consuming_budget(digits):
+    """An MLP whose loss stalls (its own tol) keeps its score at later
+    rungs without training: no fit time, the same scores, budget_used."""
+    X, y = digits
+    search = HyperbandSearchCV(
+        MLPClassifier(hidden_layer_sizes=(16,), max_iter=81, tol=0.05, random_state=0),
+        {"learning_rate_init": Real(1e-3, 1e-1, log=True)},
+        min_resource=3,
+        n_iter=9,
+        cv=3,
+        random_state=0,
+    ).fit(X, y)
+    results = search.cv_results_
+    used, budget = results["budget_used"], results["budget"]
+    assert (used <= budget).all()
+    converged = used < budget
+    assert converged.any()
+    by_params = {}
+    for i, params in enumerate(results["params"]):
+        key = params["learning_rate_init"]
+        by_params.setdefault(key, []).append(i)
+    checked = 0
+    for rows in by_params.values():
+        for earlier, later in zip(rows, rows[1:]):
+            if used[later] == used[earlier] < budget[earlier]:
+                # every fold had converged before the later rung
+                assert results["mean_fit_time"][later] == 0
+                assert (
+                    results["mean_test_score"][later]
+                    == results["mean_test_score"][earlier]
+                )
+                checked += 1
+    assert checked
+
+
+def test_sgd_defaults_stop_at_convergence_not_at_max_iter(digits):
+    """SGDClassifier's max_iter=1000 is a cap: its own tol ends the fits."""
+    X, y = digits
+    search = HyperbandSearchCV(
+        SGDClassifier(random_state=0),
+        {"alpha": Real(1e-5, 1e-1, log=True)},
+        n_iter=12,
+        cv=3,
+        random_state=0,
+    ).fit(X, y)
+    results = search.cv_results_
+    assert search.max_resource_ == 1000
+    assert results["budget_used"].max() < 200
+    assert search.best_score_ > 0.85
+
+
+def test_partial_fit_without_warm_start_applies_tol_to_the_training_score(iris):
+    """An estimator with partial_fit, tol and n_iter_no_change but no
+    warm_start: the search applies tol to its training score."""
+    X, y = iris
+
+    class NoWarmSGD(SGDClassifier):
+        def get_params(self, deep=True):
+            params = super().get_params(deep)
+            params.pop("warm_start", None)
+            return params
+
+    model = NoWarmSGD(learning_rate="constant", eta0=1e-3, tol=0.5, random_state=0)
+    resource = Resource("partial_fit", "max_iter")
+    rows = np.arange(150)
+    model, reached = advance(
+        model, resource, X, y, rows, {}, 0, 50, np.unique(y), converge=True
+    )
+    # no score after the first improves by 0.5: it stops n_iter_no_change
+    # passes later, as SGD's own fit does with its loss
+    assert reached == 1 + model.n_iter_no_change
+    assert model.t_ == reached * 150 + 1
+    # without converge, every pass of the budget is made
+    model, reached = advance(
+        NoWarmSGD(tol=0.5, random_state=0), resource, X, y, rows, {}, 0, 7, np.unique(y)
+    )
+    assert (reached, model.t_) == (7, 7 * 150 + 1)

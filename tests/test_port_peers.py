@@ -531,7 +531,8 @@ def test_dask_basic(library, max_iter):
     else:
         model = ConstantFunction(max_iter=max_iter)
         params = {"value": np.linspace(0, 1, num=50)}
-    search = HyperbandSearchCV(model, params, cv=3, random_state=42)
+    # dask-ml runs every bracket
+    search = HyperbandSearchCV(model, params, n_brackets="all", cv=3, random_state=42)
     # dask-ml's idiom: classes for partial_fit (SGDClassifier.fit has no classes=)
     search.fit(X, y, classes=np.unique(y))
 
@@ -566,7 +567,7 @@ params = {
 }
 model = SGDClassifier(tol=10, penalty="elasticnet", random_state=42, eta0=0.1,
                       max_iter=9)
-search = HyperbandSearchCV(model, params, cv=3, random_state=42)
+search = HyperbandSearchCV(model, params, n_brackets="all", cv=3, random_state=42)
 search.fit(X, y, classes=np.unique(y))
 print(len(search.cv_results_["params"]))
 """
@@ -602,6 +603,7 @@ def test_dask_hyperband_mirrors_paper_and_metadata(max_iter, factor):
         ConstantFunction(max_iter=max_iter),
         {"value": uniform(0, 1)},
         factor=factor,
+        n_brackets="all",
         cv=2,
         random_state=0,
     ).fit(X, y)

@@ -25,7 +25,13 @@ def make(kind, verbose):
         ), 5
     if kind == "hyperband":
         search = HyperbandSearchCV(
-            model, SPACE, max_resource=9, cv=3, random_state=0, verbose=verbose
+            model,
+            SPACE,
+            max_resource=9,
+            n_brackets="all",
+            cv=3,
+            random_state=0,
+            verbose=verbose,
         )
         return search, 9 + 3 + 1 + 5 + 1 + 3  # brackets (9,3,1), (5,1), (3,)
     return PBTSearchCV(

@@ -106,9 +106,9 @@ def test_advance_trains_a_skorch_net_exactly_the_extra_epochs(digits):
     resource = resolve_resource(net, "auto")
     assert (resource.kind, resource.param) == ("epochs", "max_epochs")
     rows = np.arange(len(y))
-    net = advance(net, resource, X, y, rows, {}, 0, 3, np.unique(y))
+    net, _ = advance(net, resource, X, y, rows, {}, 0, 3, np.unique(y))
     module = net.module_
-    net = advance(net, resource, X, y, rows, {}, 3, 9, np.unique(y))
+    net, _ = advance(net, resource, X, y, rows, {}, 3, 9, np.unique(y))
     assert len(net.history) == 9 and net.module_ is module and net.max_epochs == 9
 
 

@@ -54,6 +54,7 @@ from sktune.utils._sklearn_compat import (
     _check_method_params,
     _fit_context,
     _NoCallbacks,
+    _num_samples,
     _safe_indexing,
     _safe_split,
     _warn_or_raise_about_fit_failures,
@@ -67,7 +68,9 @@ class _Candidate:
     ``trail`` lists the ``(params, budget, seed)`` segments its models were
     trained through (inherited on a PBT exploit); ``stale`` marks models
     that a checkpoint replay did not build, to be retrained along the trail
-    before they train further.
+    before they train further. ``reached`` is the budget each fold's model
+    really trained to, ``outs`` its last result: a model that stopped short
+    of its budget has converged, and keeps that result at later budgets.
     """
 
     def __init__(self, params, n_splits, seed):
@@ -77,6 +80,11 @@ class _Candidate:
         self.seed = seed
         self.trail = []
         self.stale = False
+        self.reached = [0] * n_splits
+        self.outs = [None] * n_splits
+
+    def converged(self, fold):
+        return self.models[fold] is not None and self.reached[fold] < self.done
 
 
 def _task_seed(seed, fold, budget):
@@ -98,6 +106,7 @@ class _Shared:
     return_train_score: bool
     error_score: object
     metadata: dict | None  # sample_weight, for scikit-learn's callbacks
+    converge: bool  # whether partial_fit models stop at their own tol
 
 
 def _advance_and_score(shared, seed, model, train, test, done, budget, callback_ctx):
@@ -121,7 +130,7 @@ def _advance_and_score(shared, seed, model, train, test, done, budget, callback_
         with callback_ctx.propagate_callback_context(model):
             callback_ctx.call_on_fit_task_begin(**hook_args)
             with _torch_seeded(seed):
-                model = advance(
+                model, out["reached"] = advance(
                     model,
                     shared.resource,
                     X,
@@ -131,12 +140,14 @@ def _advance_and_score(shared, seed, model, train, test, done, budget, callback_
                     done,
                     budget,
                     shared.classes,
+                    shared.converge,
                 )
         out["fit_error"] = None
     except Exception:
         if error_score == "raise":
             raise
         model = None
+        out["reached"] = budget
         out["fit_error"] = traceback.format_exc()
         release_cuda()  # a CUDA out-of-memory error leaves cached blocks
     out["fit_time"] = time.perf_counter() - start
@@ -184,7 +195,9 @@ def _warn_scoring_failures(outs, error_score):
         )
 
 
-def _retrain(model, trail, fold, resource, X, y, rows_at, fit_params, classes):
+def _retrain(
+    model, trail, fold, resource, X, y, rows_at, fit_params, classes, converge
+):
     """Rebuild one fold's model along its trail, as the first run built it.
 
     ``rows_at`` maps each budget of the trail to the fold's training rows
@@ -201,11 +214,22 @@ def _retrain(model, trail, fold, resource, X, y, rows_at, fit_params, classes):
         fold_params = _check_method_params(X, params=fit_params, indices=rows)
         try:
             with _torch_seeded(_task_seed(seed, fold, budget)):
-                model = advance(
-                    model, resource, X, y, rows, fold_params, done, budget, classes
+                model, reached = advance(
+                    model,
+                    resource,
+                    X,
+                    y,
+                    rows,
+                    fold_params,
+                    done,
+                    budget,
+                    classes,
+                    converge,
                 )
         except Exception:
             return None  # it failed the first time too; the next advance restarts
+        if reached < budget:
+            return model  # it converged there the first time too
         done = budget
     return model
 
@@ -239,9 +263,26 @@ def _score(model, X, y, rows, train, scorer, score_params, error_score, errors):
 
 
 class _Engine:
-    """Live models, their parallel advance, and the rows of ``cv_results_``."""
+    """Live models, their parallel advance, and the rows of ``cv_results_``.
 
-    def __init__(self, search, X, y, splits, routed, scorer, resource, classes, rng):
+    With ``skip_converged`` (Hyperband), a fold model that converged short of
+    its budget is not trained or scored again: it keeps its result, with no
+    time spent, at every later budget.
+    """
+
+    def __init__(
+        self,
+        search,
+        X,
+        y,
+        splits,
+        routed,
+        scorer,
+        resource,
+        classes,
+        rng,
+        skip_converged=False,
+    ):
         self.search = search
         self.X, self.y = X, y
         self.splits = splits
@@ -251,6 +292,7 @@ class _Engine:
         self.classes = classes
         self.rng = rng
         sample_weight = routed.estimator.fit.get("sample_weight")
+        self.skip_converged = skip_converged
         self.shared = _Shared(
             # sent to every task only when scikit-learn's callbacks need it
             search=search if getattr(search, "_skl_callbacks", None) else None,
@@ -266,6 +308,7 @@ class _Engine:
             metadata=None
             if sample_weight is None
             else {"sample_weight": sample_weight},
+            converge=skip_converged,
         )
         # scikit-learn's callback context of the search task; each advance
         # is one iteration task holding one task per (candidate, fold)
@@ -308,11 +351,18 @@ class _Engine:
                 c.trail.append((dict(c.params), budget, c.seed))
                 c.models = [None] * self.n_splits
                 c.done, c.stale = budget, True
+            self._keep(candidates, budget, outs)
             self._record(candidates, budget, outs, more)
             return self._progressed(self._mean_scores(outs, len(candidates)))
         self._retrain([c for c in candidates if c.stale])
         base = clone(search.estimator)
-        tasks = [(c, k) for c in candidates for k in range(self.n_splits)]
+        pairs = [(c, k) for c in candidates for k in range(self.n_splits)]
+        kept = {
+            (id(c), k): dict(c.outs[k], fit_time=0.0, score_time=0.0)
+            for c, k in pairs
+            if self.skip_converged and c.converged(k)
+        }
+        tasks = [(c, k) for c, k in pairs if (id(c), k) not in kept]
         iteration_ctx = self.callback_ctx.subcontext(
             task_name="search-iteration",
             max_subtasks=len(tasks),
@@ -339,18 +389,28 @@ class _Engine:
             for (c, k), task_ctx in zip(tasks, task_ctxs)
         )
         iteration_ctx.call_on_fit_task_end(estimator=search)
-        for (c, k), (model, _) in zip(tasks, results):
+        for (c, k), (model, out) in zip(tasks, results):
             c.models[k] = model
+            kept[id(c), k] = out
         for c in candidates:
             c.done = budget
             c.trail.append((dict(c.params), budget, c.seed))
-        outs = [out for _, out in results]
+        outs = [kept[id(c), k] for c, k in pairs]
         _warn_scoring_failures(outs, search.error_score)
+        self._keep(candidates, budget, outs)
         with interrupts_deferred():
             if self.journal is not None:
                 self.journal.record("advance", keys, outs=[clean_out(o) for o in outs])
             self._record(candidates, budget, outs, more)
         return self._progressed(self._mean_scores(outs, len(candidates)))
+
+    def _keep(self, candidates, budget, outs):
+        """Note how far each fold model trained, and its result to keep."""
+        for i, c in enumerate(candidates):
+            for k in range(self.n_splits):
+                out = outs[i * self.n_splits + k]
+                c.reached[k] = out.get("reached", budget)
+                c.outs[k] = dict(out)
 
     def _progressed(self, scores):
         if self.progress is not None:
@@ -374,6 +434,7 @@ class _Engine:
                 {b: self._train_rows(k, b) for _, b, _ in c.trail},
                 self.routed.estimator.fit,
                 self.classes,
+                self.skip_converged,
             )
             for c, k in tasks
         )
@@ -390,12 +451,18 @@ class _Engine:
 
     def _record(self, candidates, budget, outs, more):
         # a value of ``more`` is one for all candidates, or a list of one each
+        outs = [dict(out) for out in outs]
         for i, c in enumerate(candidates):
             row = dict(c.params)
             if self.resource.param is not None:
                 row[self.resource.param] = budget
             self.params.append(row)
             self.more["budget"].append(budget)
+            reached = [
+                out.pop("reached", budget)
+                for out in outs[i * self.n_splits : (i + 1) * self.n_splits]
+            ]
+            self.more["budget_used"].append(float(np.mean(reached)))
             for key, value in more.items():
                 self.more[key].append(value[i] if isinstance(value, list) else value)
         self.out.extend(outs)
@@ -484,6 +551,9 @@ class BaseIncrementalSearchCV(BaseSearchCV):
     #: Whether resource="auto" may budget rows when the training length is
     #: searched (Hyperband: yes; PBT, which needs a training length: no).
     _rows_fallback = True
+    #: Whether a model that converged short of its budget stops training
+    #: (Hyperband: yes; PBT, whose later steps change its hyperparameters: no).
+    _skip_converged = False
 
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
         # pragma: no cover - fit overrides; BaseSearchCV declares it abstract
@@ -552,7 +622,18 @@ class BaseIncrementalSearchCV(BaseSearchCV):
         rng = check_random_state(self.random_state)
         classes = self._classes(y, routed.estimator.fit)
 
-        engine = _Engine(self, X, y, splits, routed, scorers, resource, classes, rng)
+        engine = _Engine(
+            self,
+            X,
+            y,
+            splits,
+            routed,
+            scorers,
+            resource,
+            classes,
+            rng,
+            skip_converged=self._skip_converged,
+        )
         if self.checkpoint is not None:
             header = fingerprint(self, spaces, X, y, splits)
             engine.journal = Journal(self.checkpoint, header)
@@ -630,6 +711,14 @@ class BaseIncrementalSearchCV(BaseSearchCV):
             callback_ctx.call_on_fit_task_begin(
                 estimator=self, X=X, y=y, metadata=metadata
             )
+            if resource.kind == "boosting":
+                # its early stopping holds out rows of the data, as in the search
+                rows = np.arange(_num_samples(X))
+                budget = self.best_params_.get(resource.param)
+                budget = budget or resource.default_max(estimator)
+                return advance(
+                    estimator, resource, X, y, rows, fit_params, 0, budget, classes
+                )[0]
             if y is not None:
                 return estimator.fit(X, y, **fit_params)
             return estimator.fit(X, **fit_params)

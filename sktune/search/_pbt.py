@@ -36,7 +36,12 @@ def _training_length(estimator, resource):
         default = inspect.signature(type(final).__init__).parameters[name].default
     except (KeyError, TypeError, ValueError):
         default = inspect.Parameter.empty
-    if own != default or resource.kind in ("warm_start", "epochs", "restart"):
+    if own != default or resource.kind in (
+        "warm_start",
+        "epochs",
+        "restart",
+        "boosting",
+    ):
         return int(own)
     return None
 
@@ -291,7 +296,7 @@ return_train_score
         skorch = _is_skorch(final)
         # Pass by pass, a pipeline's earlier steps are fitted once, on the
         # first pass: their parameters cannot change afterwards.
-        fixed_head = prefix and resource.kind in ("epochs", "partial_fit")
+        fixed_head = prefix and resource.kind in ("epochs", "partial_fit", "boosting")
 
         def in_head(name):
             return fixed_head and not name.startswith(prefix)
@@ -461,7 +466,7 @@ return_train_score
             for step, params in enumerate(schedule):
                 if step:
                     set_changed(model, schedule[step - 1], params)
-                model = advance(
+                model, _ = advance(
                     model,
                     resource,
                     X,
@@ -471,5 +476,6 @@ return_train_score
                     budgets[step],
                     budgets[step + 1],
                     classes,
+                    converge=False,
                 )
         return model

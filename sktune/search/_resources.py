@@ -25,6 +25,11 @@ Kinds of resource (``Resource.kind``):
     current ``learning_rate_init`` and costs what ``fit`` costs; the price
     is that Adam's (or momentum's) running averages restart at each rung or
     step.
+``"boosting"``
+    XGBoost, LightGBM and CatBoost: their boosting rounds, continued through
+    each library's own ``fit`` argument (``xgb_model``, ``init_model``), with
+    their early stopping on rows held out of the training fold
+    (:mod:`sktune.search._boosting`).
 ``"restart"``
     any other integer parameter: a fresh fit with the parameter set to ``b``
     (what scikit-learn's successive-halving searches always do).
@@ -33,11 +38,18 @@ Kinds of resource (``Resource.kind``):
     training rows (never of its validation rows).
 
 Inside a :class:`~sklearn.pipeline.Pipeline` the resource belongs to the
-final step (``"clf__n_estimators"``); for the pass-based kinds the preceding
-steps are fitted on the first call and only transform afterwards.
+final step (``"clf__n_estimators"``); for the pass-based kinds and boosters
+the preceding steps are fitted on the first call and only transform
+afterwards.
+
+:func:`advance` also returns how far the model really trained: less than the
+budget when it converged by its own criterion (an MLP's or a linear model's
+``tol``, a boosting model's early stopping, skorch's ``EarlyStopping``), and
+a continuation search then stops spending budget on it.
 """
 
 import inspect
+import numbers
 import warnings
 from dataclasses import dataclass
 
@@ -50,6 +62,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.metadata_routing import process_routing
 
+from sktune.search import _boosting
 from sktune.utils._sklearn_compat import _safe_split
 
 
@@ -67,7 +80,9 @@ class Resource:
         """The user's own value of the resource parameter, if any."""
         if self.param is None:
             return None
-        value = estimator.get_params()[self.param]
+        if self.kind == "boosting":
+            return _boosting.default_rounds(_final_step(estimator)[1])
+        value = estimator.get_params().get(self.param)
         return value if isinstance(value, (int, np.integer)) else None
 
 
@@ -98,6 +113,8 @@ def _kind_for(est, name):
     params = est.get_params(deep=False)
     if name == "max_epochs" and _is_skorch(est):
         return "epochs"
+    if _boosting.is_rounds_param(est, name):
+        return "boosting"
     if name == "n_estimators" and "warm_start" in params:
         return "warm_start"
     if name == "max_iter":
@@ -133,6 +150,8 @@ def resolve_resource(estimator, resource, searched=(), rows_fallback=True):
         params = final.get_params(deep=False)
         if _is_skorch(final):
             name = "max_epochs"
+        elif _boosting.library(final) is not None:
+            name = _boosting.rounds_param(final)
         elif "n_estimators" in params and "warm_start" in params:
             name = "n_estimators"
         elif "max_iter" in params and (
@@ -168,6 +187,10 @@ def resolve_resource(estimator, resource, searched=(), rows_fallback=True):
             f"name; got {resource!r}."
         )
     all_params = estimator.get_params(deep=True)
+    if resource.startswith(prefix) and _boosting.is_rounds_param(
+        final, resource[len(prefix) :]
+    ):
+        all_params[resource] = None  # CatBoost lists only the parameters set
     if resource not in all_params:
         raise ValueError(
             f"The 'resource' parameter {resource!r} is not a parameter of "
@@ -323,12 +346,71 @@ def _pipeline_fit_params(pipeline, fit_params):
     return head, dict(routed[final_name].get("fit", {}))
 
 
-def advance(model, resource, X, y, rows, fit_params, done, budget, classes):
+def _reached(final, kind, param, done, budget):
+    """How far a model fitted towards ``budget`` got by its own criterion."""
+    name = param.rsplit("__", 1)[-1] if param else ""
+    if kind == "warm_start":
+        # HistGradientBoosting's n_iter_, GradientBoosting's n_estimators_
+        # (both count in total); forests have neither
+        count = getattr(final, "n_iter_", getattr(final, "n_estimators_", None))
+    elif kind == "warm_start_increment":
+        count = getattr(final, "n_iter_", None)  # iterations of this fit
+        count = None if count is None else done + int(np.max(count))
+    elif kind == "restart" and name == "max_iter":
+        count = getattr(final, "n_iter_", None)
+        count = None if count is None else int(np.max(count))
+    else:
+        count = None
+    if count is None or not isinstance(count, (int, np.integer)):
+        return budget
+    return int(min(budget, max(count, done)))
+
+
+def _stalled(final, X, y, state):
+    """One pass of ``partial_fit`` later: did the training score improve by
+    the estimator's ``tol`` within its last ``n_iter_no_change`` passes?
+
+    ``partial_fit`` never applies ``tol`` (only ``fit`` does); this applies
+    it to the training score, the estimator's own convergence criterion
+    read on what its ``score`` measures. ``state`` is ``[best, count]``.
+    """
+    score = final.score(X, y)
+    if score > state[0] + final.tol:
+        state[:] = [score, 0]
+        return False
+    state[0] = max(state[0], score)
+    state[1] += 1
+    return state[1] >= final.n_iter_no_change
+
+
+def final_params_of(model):
+    return _final_step(model)[1].get_params(deep=False)
+
+
+def _checks_convergence(final):
+    params = final.get_params(deep=False)
+    return (
+        isinstance(params.get("tol"), numbers.Real)
+        and isinstance(params.get("n_iter_no_change"), numbers.Integral)
+        and params["n_iter_no_change"] > 0
+    )
+
+
+def advance(
+    model, resource, X, y, rows, fit_params, done, budget, classes, converge=False
+):
     """Train ``model`` (fitted to budget ``done``, or unfitted if 0) to ``budget``.
 
     ``rows`` are the training rows (already the subsample for
     ``"n_samples"``); ``fit_params`` are sliced to them. Returns the model,
-    which may be a new object.
+    which may be a new object, and the budget it really reached: less than
+    ``budget`` when it converged first (then training it further changes
+    nothing, or too little to matter by its own ``tol``). ``converge=True``
+    (Hyperband) also applies ``tol`` and ``n_iter_no_change`` to models
+    trained by ``partial_fit``: SGD and its kin by a warm-started ``fit`` of
+    the increment (whose own test applies them), others by their training
+    score after each pass. By default every pass of the budget is made
+    (PBT, whose later steps may change the learning rate).
     """
     # a precomputed kernel or distance matrix is cut on both axes
     X_train, y_train = _safe_split(model, X, y, rows)
@@ -338,12 +420,20 @@ def advance(model, resource, X, y, rows, fit_params, done, budget, classes):
         if type(final) is not resource.final_type:
             # a swapped final step may continue otherwise
             kind = _kind_for(final, param[len(prefix) :])
+    if kind == "partial_fit" and converge and "warm_start" in final_params_of(model):
+        if _checks_convergence(_final_step(model)[1]):
+            # SGD and its kin: a warm-started fit of the increment applies the
+            # estimator's own tol at the cost of one pass inside fit (a
+            # partial_fit call validates the data each time, about 3x dearer)
+            kind = "warm_start_increment"
     if kind in ("restart", "n_samples"):
         model = clone(model)
         if param is not None:
             model.set_params(**{param: budget})
         model.fit(X_train, y_train, **fit_only(model, fit_params))
-        return model
+        if kind == "n_samples":
+            return model, budget
+        return model, _reached(_final_step(model)[1], kind, param, done, budget)
     prefix, final = _final_step(model)
     if kind in ("warm_start", "warm_start_increment"):
         fit_params = fit_only(model, fit_params)
@@ -356,7 +446,15 @@ def advance(model, resource, X, y, rows, fit_params, done, budget, classes):
             model.fit(X_train, y_train, **fit_params)
         # The fitted model shows the budget it has, and the user's warm_start.
         model.set_params(**{prefix + "warm_start": user_warm, param: budget})
-        return model
+        return model, _reached(_final_step(model)[1], kind, param, done, budget)
+    if kind == "boosting":
+        if isinstance(model, Pipeline):
+            head_params, final_params = _pipeline_fit_params(model, fit_params)
+        else:
+            head_params, final_params = {}, fit_params
+        return _boosting.advance_booster(
+            model, X_train, y_train, final_params, done, budget, head_params
+        )
     # Pass-based kinds: fit the preceding steps once, then continue the last.
     if isinstance(model, Pipeline):
         head = model[:-1]
@@ -372,23 +470,34 @@ def advance(model, resource, X, y, rows, fit_params, done, budget, classes):
     final_params = {k: v for k, v in final_params.items() if k != "classes"}
     first = {"classes": classes} if done == 0 and is_classifier(final) else {}
     if kind == "epochs":
+        before = len(final.history) if done else 0
         final.partial_fit(
             X_train, y_train, epochs=budget - done, **first, **final_params
         )
         if param is not None:
             model.set_params(**{param: budget})
-        return model
+        # skorch's EarlyStopping ends partial_fit before its epochs are done
+        return model, min(budget, done + len(final.history) - before)
     if final.get_params(deep=False).get("class_weight") == "balanced":
         # partial_fit refuses "balanced" (it sees one batch at a time); the
         # weights fit would compute, from the fold's labels, do the same
         labels = np.unique(y_train)
         weights = compute_class_weight("balanced", classes=labels, y=y_train)
         final.set_params(class_weight=dict(zip(labels.tolist(), weights)))
+    # the convergence test's state travels with the model across rungs
+    state = getattr(final, "_sktune_convergence", None) or [-np.inf, 0]
+    checks = converge and _checks_convergence(final) and y_train is not None
+    reached = budget
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        for _ in range(budget - done):
+        for step in range(done, budget):
             final.partial_fit(X_train, y_train, **first, **final_params)
             first = {}
+            if checks and _stalled(final, X_train, y_train, state):
+                reached = step + 1
+                break
+    if checks:
+        final._sktune_convergence = state
     if param is not None:
         model.set_params(**{param: budget})
-    return model
+    return model, reached
