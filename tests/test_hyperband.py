@@ -621,3 +621,20 @@ def test_partial_fit_without_warm_start_applies_tol_to_the_training_score(iris):
         NoWarmSGD(tol=0.5, random_state=0), resource, X, y, rows, {}, 0, 7, np.unique(y)
     )
     assert (reached, model.t_) == (7, 7 * 150 + 1)
+
+
+def test_histgradientboosting_early_stopping_ends_its_budget(iris):
+    X, y = iris
+    search = HyperbandSearchCV(
+        HistGradientBoostingClassifier(
+            max_iter=81, early_stopping=True, n_iter_no_change=2, random_state=0
+        ),
+        {"learning_rate": Real(0.3, 1.0, log=True)},
+        n_iter=9,
+        cv=3,
+        random_state=0,
+    ).fit(X, y)
+    results = search.cv_results_
+    assert search.resource_ == "max_iter"
+    assert (results["budget_used"] < results["budget"]).any()
+    assert results["budget_used"][results["budget"] == 81].max() < 81

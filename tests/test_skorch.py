@@ -96,8 +96,10 @@ def digits():
     return (X / 16).astype(np.float32)[:600], y.astype(np.int64)[:600]
 
 
-def _digits_net(device="cpu"):
-    return _net(device, module__n_features=64, module__n_out=10, module__hidden=32)
+def _digits_net(device="cpu", **kwargs):
+    return _net(
+        device, module__n_features=64, module__n_out=10, module__hidden=32, **kwargs
+    )
 
 
 def test_advance_trains_a_skorch_net_exactly_the_extra_epochs(digits):
@@ -110,6 +112,20 @@ def test_advance_trains_a_skorch_net_exactly_the_extra_epochs(digits):
     module = net.module_
     net, _ = advance(net, resource, X, y, rows, {}, 3, 9, np.unique(y))
     assert len(net.history) == 9 and net.module_ is module and net.max_epochs == 9
+
+
+def test_advance_stops_where_skorchs_early_stopping_does(digits):
+    """EarlyStopping ends partial_fit early: the model has converged."""
+    X, y = digits
+    stop = skorch.callbacks.EarlyStopping(
+        monitor="train_loss", patience=1, threshold=10.0, threshold_mode="abs"
+    )
+    net = _digits_net(callbacks=[stop])
+    resource = resolve_resource(net, "auto")
+    rows = np.arange(len(y))
+    # no epoch improves the loss by 10: the second epoch ends training
+    net, reached = advance(net, resource, X, y, rows, {}, 0, 6, np.unique(y))
+    assert reached == len(net.history) == 2
 
 
 def _hyperband(device="cpu"):
