@@ -394,8 +394,8 @@ def test_cv_results_keys_shapes_dtypes_and_masks(kind):
     extra = {
         "bayes": set(),
         "random": set(),
-        "hyperband": {"budget", "bracket", "rung"},
-        "pbt": {"member", "step", "parent", "budget"},
+        "hyperband": {"budget", "budget_used", "bracket", "rung"},
+        "pbt": {"member", "step", "parent", "budget", "budget_used"},
     }[kind]
     optional = {"subspace"}
     if getattr(search, "resource_", None) not in (None, "n_samples"):

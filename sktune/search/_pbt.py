@@ -134,7 +134,9 @@ return_train_score
         One row per (member, step) in sklearn's format, with the
         hyperparameters in force during that step, plus ``member`` (the
         member's slot), ``step``, ``parent`` (the slot this member copied
-        before the step, -1 if none) and ``budget``.
+        before the step, -1 if none), ``budget`` and ``budget_used`` (the
+        budget the fold models really reached, their mean: less once an
+        estimator's own convergence test ended its training).
     best_index_ : int
         The best member at the last step.
     best_params_ : dict
