@@ -592,7 +592,7 @@ def test_sgd_defaults_stop_at_convergence_not_at_max_iter(digits):
     results = search.cv_results_
     assert search.max_resource_ == 1000
     assert results["budget_used"].max() < 200
-    assert search.best_score_ > 0.85
+    assert search.best_score_ > 0.8
 
 
 def test_partial_fit_without_warm_start_applies_tol_to_the_training_score(iris):
