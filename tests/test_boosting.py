@@ -292,3 +292,18 @@ def test_pipeline_of_a_booster(library, cancer):
     assert search.resource_ == "clf__n_estimators"
     assert _trained(search.best_estimator_[-1]) == 9
     assert search.score(X, y) > 0.9
+
+
+def test_a_booster_in_a_nested_pipeline_is_refitted_per_rung(cancer):
+    X, y = cancer
+    inner = Pipeline([("scale", StandardScaler()), ("clf", _booster("xgboost"))])
+    pipe = Pipeline([("outer", StandardScaler()), ("inner", inner)])
+    search = HyperbandSearchCV(
+        pipe,
+        {"inner__clf__learning_rate": Real(0.05, 0.5, log=True)},
+        cv=3,
+        random_state=0,
+    ).fit(X, y)
+    assert search.resource_ == "inner__clf__n_estimators"
+    assert _trained(search.best_estimator_[-1][-1]) == 9
+    assert search.best_score_ > 0.9

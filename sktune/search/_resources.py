@@ -427,6 +427,9 @@ def advance(
             # partial_fit call validates the data each time: 8 ms a pass against
             # 2.4 ms inside fit, SGD on digits)
             kind = "warm_start_increment"
+    if kind == "boosting" and isinstance(model, Pipeline):
+        if isinstance(model[-1], Pipeline):
+            kind = "restart"  # a pipeline in a pipeline: boosters refit
     if kind in ("restart", "n_samples"):
         model = clone(model)
         if param is not None:
