@@ -63,12 +63,7 @@ def test_auto_resource_is_boosting_rounds(library):
     resource = resolve_resource(pipe, "auto")
     assert resource.param == "clf__" + _rounds_param(library)
     # the library's own default when the parameter is unset
-    module = pytest.importorskip(library)
-    bare = {
-        "xgboost": getattr(module, "XGBClassifier", None),
-        "lightgbm": getattr(module, "LGBMClassifier", None),
-        "catboost": getattr(module, "CatBoostClassifier", None),
-    }[library]()
+    bare = type(_booster(library))()
     resource = resolve_resource(bare, "auto")
     assert resource.default_max(bare) == {"catboost": 1000}.get(library, 100)
 

@@ -52,6 +52,10 @@ _LGBM_EARLY_STOPPING = (
 
 
 def _accepts(method, name):
+    """Whether ``method`` names the keyword ``name`` itself. Unlike
+    ``_resources._accepts``, ``**kwargs`` does not count: a user's subclass
+    with ``fit(self, X, y, **kwargs)`` hands them to a parent that may not
+    take ``eval_X``."""
     try:
         return name in inspect.signature(method).parameters
     except (TypeError, ValueError):
@@ -145,8 +149,9 @@ def advance_booster(model, X, y, fit_params, done, budget, head_fit_params):
     those of a pipeline's earlier steps, which are fitted on the first call
     and only transform afterwards.
     """
-    final = model[-1] if isinstance(model, Pipeline) else model
-    head = model[:-1] if isinstance(model, Pipeline) else None
+    pipeline = isinstance(model, Pipeline)
+    final = model[-1] if pipeline else model
+    head = model[:-1] if pipeline and len(model.steps) > 1 else None
     extra = {}
     X_fit, y_fit = X, y
     given = {"eval_set", "eval_X"} & set(fit_params)
@@ -158,7 +163,7 @@ def advance_booster(model, X, y, fit_params, done, budget, head_fit_params):
         head_fit_params = _check_method_params(
             X, params=head_fit_params, indices=fit_rows
         )
-        if head is not None and len(head.steps):
+        if head is not None:
             if done == 0:
                 head.fit(X_fit, y_fit, **head_fit_params)
             X_val = head.transform(X_val)
@@ -168,7 +173,7 @@ def advance_booster(model, X, y, fit_params, done, budget, head_fit_params):
             extra["eval_set"] = [(X_val, y_val)]
         if library(final) == "xgboost" and "verbose" not in fit_params:
             extra["verbose"] = False
-    if head is not None and len(head.steps):
+    if head is not None:
         if done == 0 and not extra:
             X_fit = head.fit_transform(X_fit, y_fit, **head_fit_params)
         else:
@@ -183,7 +188,7 @@ def advance_booster(model, X, y, fit_params, done, budget, head_fit_params):
         fresh = clone(final).set_params(**{name: budget - done})
         fresh.fit(X_fit, y_fit, init_model=final, **fit_params, **extra)
         final = fresh
-        if head is not None:
+        if pipeline:
             model.steps[-1] = (model.steps[-1][0], final)
         else:
             model = final

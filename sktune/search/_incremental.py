@@ -68,9 +68,10 @@ class _Candidate:
     ``trail`` lists the ``(params, budget, seed)`` segments its models were
     trained through (inherited on a PBT exploit); ``stale`` marks models
     that a checkpoint replay did not build, to be retrained along the trail
-    before they train further. ``reached`` is the budget each fold's model
-    really trained to, ``outs`` its last result: a model that stopped short
-    of its budget has converged, and keeps that result at later budgets.
+    before they train further. ``outs`` holds each fold's last result, with
+    the budget its model really trained to (``"reached"``): a model that
+    stopped short of its budget has converged, and keeps that result at
+    later budgets.
     """
 
     def __init__(self, params, n_splits, seed):
@@ -80,11 +81,15 @@ class _Candidate:
         self.seed = seed
         self.trail = []
         self.stale = False
-        self.reached = [0] * n_splits
         self.outs = [None] * n_splits
 
     def converged(self, fold):
-        return self.models[fold] is not None and self.reached[fold] < self.done
+        out = self.outs[fold]
+        return (
+            self.models[fold] is not None
+            and out is not None
+            and out.get("reached", self.done) < self.done
+        )
 
 
 def _task_seed(seed, fold, budget):
@@ -351,7 +356,7 @@ class _Engine:
                 c.trail.append((dict(c.params), budget, c.seed))
                 c.models = [None] * self.n_splits
                 c.done, c.stale = budget, True
-            self._keep(candidates, budget, outs)
+            self._keep(candidates, outs)
             self._record(candidates, budget, outs, more)
             return self._progressed(self._mean_scores(outs, len(candidates)))
         self._retrain([c for c in candidates if c.stale])
@@ -397,20 +402,18 @@ class _Engine:
             c.trail.append((dict(c.params), budget, c.seed))
         outs = [kept[id(c), k] for c, k in pairs]
         _warn_scoring_failures(outs, search.error_score)
-        self._keep(candidates, budget, outs)
+        self._keep(candidates, outs)
         with interrupts_deferred():
             if self.journal is not None:
                 self.journal.record("advance", keys, outs=[clean_out(o) for o in outs])
             self._record(candidates, budget, outs, more)
         return self._progressed(self._mean_scores(outs, len(candidates)))
 
-    def _keep(self, candidates, budget, outs):
-        """Note how far each fold model trained, and its result to keep."""
+    def _keep(self, candidates, outs):
+        """Keep each fold's result (with how far its model trained)."""
         for i, c in enumerate(candidates):
             for k in range(self.n_splits):
-                out = outs[i * self.n_splits + k]
-                c.reached[k] = out.get("reached", budget)
-                c.outs[k] = dict(out)
+                c.outs[k] = dict(outs[i * self.n_splits + k])
 
     def _progressed(self, scores):
         if self.progress is not None:

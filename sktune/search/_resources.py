@@ -383,10 +383,6 @@ def _stalled(final, X, y, state):
     return state[1] >= final.n_iter_no_change
 
 
-def _final_params(model):
-    return _final_step(model)[1].get_params(deep=False)
-
-
 def _checks_convergence(final):
     params = final.get_params(deep=False)
     return (
@@ -415,18 +411,22 @@ def advance(
     # a precomputed kernel or distance matrix is cut on both axes
     X_train, y_train = _safe_split(model, X, y, rows)
     kind, param = resource.kind, resource.param
+    prefix, final = _final_step(model)
     if param is not None and resource.final_type is not None:
-        prefix, final = _final_step(model)
         if type(final) is not resource.final_type:
             # a swapped final step may continue otherwise
             kind = _kind_for(final, param[len(prefix) :])
-    if kind == "partial_fit" and converge and "warm_start" in _final_params(model):
-        if _checks_convergence(_final_step(model)[1]):
-            # SGD and its kin: a warm-started fit of the increment applies the
-            # estimator's own tol at the cost of one pass inside fit (a
-            # partial_fit call validates the data each time: 8 ms a pass against
-            # 2.4 ms inside fit, SGD on digits)
-            kind = "warm_start_increment"
+    if (
+        kind == "partial_fit"
+        and converge
+        and "warm_start" in final.get_params(deep=False)
+        and _checks_convergence(final)
+    ):
+        # SGD and its kin: a warm-started fit of the increment applies the
+        # estimator's own tol at the cost of one pass inside fit (a
+        # partial_fit call validates the data each time: 8 ms a pass against
+        # 2.4 ms inside fit, SGD on digits)
+        kind = "warm_start_increment"
     if kind == "boosting" and isinstance(model, Pipeline):
         if isinstance(model[-1], Pipeline):
             kind = "restart"  # a pipeline in a pipeline: boosters refit
@@ -438,7 +438,6 @@ def advance(
         if kind == "n_samples":
             return model, budget
         return model, _reached(_final_step(model)[1], kind, param, done, budget)
-    prefix, final = _final_step(model)
     if kind in ("warm_start", "warm_start_increment"):
         fit_params = fit_only(model, fit_params)
         user_warm = model.get_params()[prefix + "warm_start"]
@@ -450,7 +449,7 @@ def advance(
             model.fit(X_train, y_train, **fit_params)
         # The fitted model shows the budget it has, and the user's warm_start.
         model.set_params(**{prefix + "warm_start": user_warm, param: budget})
-        return model, _reached(_final_step(model)[1], kind, param, done, budget)
+        return model, _reached(final, kind, param, done, budget)
     if kind == "boosting":
         if isinstance(model, Pipeline):
             head_params, final_params = _pipeline_fit_params(model, fit_params)
