@@ -488,6 +488,7 @@ def test_hyperband_search_slices_sample_weight_per_fold(iris):
     [
         ({"factor": 1}, "factor"),
         ({"n_brackets": 0}, "n_brackets"),
+        ({"n_brackets": "every"}, "n_brackets"),
         ({"sampler": "grid"}, "sampler"),
         ({"min_resource": 10, "max_resource": 5}, "min_resource"),
     ],
@@ -542,6 +543,19 @@ def test_default_runs_one_bracket_and_all_runs_every_bracket(iris):
         forest, space, n_brackets="all", cv=3, random_state=0
     ).fit(X, y)
     assert [b["budgets"] for b in every.brackets_] == [[1, 3, 9], [3, 9], [9]]
+
+
+def test_a_small_grid_takes_the_bracket_its_points_fill(iris):
+    """Two points go straight to max_resource, as in a grid search; nine
+    start at max_resource / 9: the single-bracket default is for large spaces."""
+    X, y = iris
+    forest = RandomForestClassifier(n_estimators=27, random_state=0)
+    two = HyperbandSearchCV(forest, {"max_depth": [2, 4]}, cv=3, random_state=0)
+    assert [b["budgets"] for b in two.fit(X, y).brackets_] == [[27]]
+    nine = HyperbandSearchCV(
+        forest, {"max_depth": list(range(1, 10))}, cv=3, random_state=0
+    )
+    assert [b["budgets"] for b in nine.fit(X, y).brackets_] == [[3, 9, 27]]
 
 
 def test_a_converged_mlp_stops_consuming_budget(digits):

@@ -308,6 +308,10 @@ n_splits_, multimetric_
                     else "the number of configurations Hyperband starts, n",
                 )
             depth = int(np.floor(np.log(total) / np.log(self.factor) + 1e-9))
+            if self.n_brackets == "auto":
+                # the default single bracket is a choice for large spaces; a
+                # small grid takes the bracket its points fill, as before
+                brackets = hyperband_brackets(min_resource, max_resource, self.factor)
             fitting = [b for b in brackets if b.index <= depth]
             bracket = fitting[0] if fitting else brackets[-1]
             return [self._resized(bracket, total)]
