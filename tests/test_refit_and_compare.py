@@ -198,7 +198,7 @@ def test_rules_clone_and_repr():
 
 
 def test_compare_candidates_matches_the_tests_by_hand(grid_search):
-    table = compare_candidates(grid_search)
+    table = compare_candidates(grid_search, correction="holm")
     results = grid_search.cv_results_
     best = grid_search.best_index_
     assert table["index"][0] == best and table["tied"][0]
@@ -221,13 +221,109 @@ def test_compare_candidates_matches_the_tests_by_hand(grid_search):
 
 
 def test_compare_candidates_correction_and_alternative(grid_search):
-    holm = compare_candidates(grid_search)
+    holm = compare_candidates(grid_search, correction="holm")
     bonferroni = compare_candidates(grid_search, correction="bonferroni")
     none = compare_candidates(grid_search, correction=None)
     assert np.all(bonferroni["pvalue_adjusted"][1:] >= holm["pvalue_adjusted"][1:])
     np.testing.assert_array_equal(none["pvalue_adjusted"], none["pvalue"])
     two = compare_candidates(grid_search, alternative="two-sided", correction=None)
     np.testing.assert_allclose(two["pvalue"][1:], 2 * none["pvalue"][1:])
+
+
+class _Fitted:
+    """The attributes compare_candidates reads from a fitted search."""
+
+    def __init__(self, results, cv=5):
+        self.cv_results_ = results
+        self.cv = cv
+        self.refit = True
+        self.best_index_ = int(np.nanargmax(results["mean_test_score"]))
+
+
+def test_max_t_of_two_candidates_is_the_two_sided_corrected_test():
+    # One pair: the largest |t| over all pairs is that pair's |t|, whose null
+    # is Student's t with J - 1 df, so the adjusted p is the two-sided p.
+    scores = np.array([[0.81, 0.84, 0.80, 0.86, 0.83], [0.85, 0.86, 0.84, 0.87, 0.83]])
+    search = _Fitted(fake_results(scores, [1, 2]))
+    table = compare_candidates(search, n_resamples=40_000, random_state=0)
+    exact = corrected_ttest(scores[0], scores[1], n_train=4, n_test=1).pvalue
+    assert table["pvalue"][1] == pytest.approx(exact / 2)
+    assert table["pvalue_adjusted"][1] == pytest.approx(exact, abs=0.006)
+
+
+def test_max_t_of_independent_candidates_follows_the_studentized_range():
+    # k independent candidates with equal variances and many splits: the
+    # largest pairwise |t| is the studentized range over sqrt(2) (Tukey).
+    from scipy.stats import studentized_range
+
+    rng = np.random.default_rng(3)
+    k, J = 4, 400
+    scores = 0.8 + 0.05 * rng.standard_normal((k, J))
+    scores[0] -= 0.008
+    search = _Fitted(fake_results(scores, list(range(k))), cv=J)
+    table = compare_candidates(search, n_resamples=20_000, random_state=1)
+    for t, p in zip(table["statistic"][1:], table["pvalue_adjusted"][1:]):
+        assert p == pytest.approx(
+            studentized_range.sf(-t * np.sqrt(2), k, J - 1), abs=0.015
+        )
+
+
+def test_max_t_is_reproducible_and_skips_failed_rows():
+    scores = np.array(SPLITS)
+    with_nan = np.vstack([scores, [np.nan, 0.8, 0.8, 0.8, 0.8]])
+    search = _Fitted(fake_results(with_nan, [*VALUES, 100]))
+    first = compare_candidates(search, random_state=0)
+    again = compare_candidates(search, random_state=0)
+    np.testing.assert_array_equal(first["pvalue_adjusted"], again["pvalue_adjusted"])
+    clean = compare_candidates(_Fitted(fake_results(scores, VALUES)), random_state=0)
+    assert 4 not in first["index"]  # the failed candidate takes no part
+    np.testing.assert_array_equal(first["pvalue_adjusted"], clean["pvalue_adjusted"])
+    # C=0.01 is 9 points below the best on every split: worse after max-t.
+    assert not clean["tied"][list(clean["index"]).index(0)]
+    assert np.all(clean["pvalue_adjusted"][1:] >= clean["pvalue"][1:])
+    with pytest.raises(ValueError, match="n_resamples"):
+        compare_candidates(search, n_resamples=0)
+
+
+def test_compare_candidates_holds_its_family_wise_rate_under_a_true_null():
+    # Five trees that differ only in random_state: none is really better, yet
+    # the best is chosen from the same scores. Holm, which treats the best as
+    # named in advance, flags one of them more often than max-t. The larger
+    # simulation (2,100 data sets) is benchmarks/compare_candidates_null.py.
+    from sklearn.datasets import make_classification
+    from sklearn.model_selection import cross_val_score
+    from sklearn.tree import DecisionTreeClassifier
+
+    n_datasets, alpha = 240, 0.05
+    flagged = {"max-t": 0, "holm": 0}
+    for seed in range(n_datasets):
+        rng = np.random.RandomState(seed)
+        X, y = make_classification(
+            n_samples=int(rng.randint(100, 400)),
+            n_features=int(rng.randint(5, 20)),
+            n_informative=3,
+            flip_y=0.1,
+            random_state=seed,
+        )
+        scores = [
+            cross_val_score(
+                DecisionTreeClassifier(max_features=0.5, max_depth=4, random_state=r),
+                X,
+                y,
+                cv=5,
+            )
+            for r in range(5)
+        ]
+        search = _Fitted(fake_results(scores, list(range(5)), name="random_state"))
+        for correction in flagged:
+            table = compare_candidates(
+                search, correction=correction, n_resamples=1999, random_state=seed
+            )
+            flagged[correction] += bool(np.any(~table["tied"]))
+    rate = flagged["max-t"] / n_datasets
+    se = np.sqrt(alpha * (1 - alpha) / n_datasets)
+    assert rate <= alpha + se
+    assert flagged["holm"] > flagged["max-t"]
 
 
 def test_compare_candidates_sizes_from_cv(cancer):
