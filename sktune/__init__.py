@@ -1,6 +1,8 @@
 """sktune: drop-in scikit-learn hyperparameter searches."""
 
-from sktune import refit, stats
+from sktune import importance, refit, stats
+from sktune._lr_range import LRRangeResult, lr_range_test
+from sktune._pareto import pareto_front
 from sktune.nested import NestedCVResult, nested_cross_validate
 from sktune.search import BayesSearchCV, HyperbandSearchCV, PBTSearchCV
 from sktune.space import Categorical, Integer, Real
@@ -12,10 +14,14 @@ __all__ = [
     "Categorical",
     "HyperbandSearchCV",
     "Integer",
+    "LRRangeResult",
     "NestedCVResult",
     "PBTSearchCV",
     "Real",
+    "importance",
+    "lr_range_test",
     "nested_cross_validate",
+    "pareto_front",
     "refit",
     "stats",
     "__version__",
