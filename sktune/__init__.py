@@ -1,6 +1,6 @@
 """sktune: drop-in scikit-learn hyperparameter searches."""
 
-from sktune import importance, refit, stats
+from sktune import importance, plot, refit, stats
 from sktune._lr_range import LRRangeResult, lr_range_test
 from sktune._pareto import pareto_front
 from sktune.nested import NestedCVResult, nested_cross_validate
@@ -22,6 +22,7 @@ __all__ = [
     "lr_range_test",
     "nested_cross_validate",
     "pareto_front",
+    "plot",
     "refit",
     "stats",
     "__version__",

@@ -1,5 +1,6 @@
 """Test configuration: pin threads, skip GPU tests without CUDA."""
 
+import importlib.util
 import os
 
 import pytest
@@ -32,6 +33,12 @@ def _cuda_available():
 
 
 def pytest_collection_modifyitems(config, items):
+    # sktune.plot's docstring examples draw: without the plot extra they skip.
+    if importlib.util.find_spec("matplotlib") is None:
+        skip_plot = pytest.mark.skip(reason='needs pip install "sktune[plot]"')
+        for item in items:
+            if item.nodeid.startswith("sktune/plot.py"):
+                item.add_marker(skip_plot)
     if any("gpu" in item.keywords for item in items) and not _cuda_available():
         skip = pytest.mark.skip(reason="needs a CUDA GPU")
         for item in items:
