@@ -1,4 +1,5 @@
 """Nested cross-validation: is the tuned SVM really better than the tuned forest?
+==============================================================================
 
 Tunes two model families on scikit-learn's bundled breast-cancer data, each
 inside the same outer 5-fold cross-validation (repeated twice):

@@ -1,4 +1,5 @@
 """Every view of sktune.plot on small real searches, saved as PNG files.
+=====================================================================
 
 Renders the pictures of docs/plots.md: a Bayesian and a random search of
 the quickstart's extra trees on scikit-learn's handwritten digits (five

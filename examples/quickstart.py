@@ -1,4 +1,5 @@
 """Quickstart: why swap RandomizedSearchCV for BayesSearchCV.
+==========================================================
 
 Tunes an extra-trees classifier (a small forest of 15 trees, to stay fast) on
 scikit-learn's bundled handwritten digits over four hyperparameters

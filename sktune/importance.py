@@ -277,7 +277,7 @@ def fanova_importance(
 
     Parameters
     ----------
-    search : fitted search or cv_results_ dict
+    search : fitted search or ``cv_results_`` dict
         Any fitted sktune or scikit-learn search, or its ``cv_results_``.
     scoring : str or None, default=None
         The metric of a multi-metric search; ``None`` takes the refit
@@ -319,9 +319,9 @@ def fanova_importance(
     compare. Optuna also takes a log-scaled parameter's variance on the
     linear scale.
 
-    A multi-fidelity search is read at one budget (see
-    :func:`sktune._surrogate.evaluated_points`); rows whose score is not
-    finite are left out. The surrogate is only as good as the points cover
+    A multi-fidelity search is read at one budget (its largest budget when
+    at least six points reached it, otherwise the largest budget that six
+    points reached); rows whose score is not finite are left out. The surrogate is only as good as the points cover
     the box: random or quasi-random searches give the fairest picture.
 
     References
@@ -516,7 +516,7 @@ def sobol_indices(
 
     Parameters
     ----------
-    func_or_search : callable, fitted search or cv_results_ dict
+    func_or_search : callable, fitted search or ``cv_results_`` dict
         Either a function mapping an ``(n, d)`` array of inputs to ``n``
         outputs, over the box ``bounds`` (uniform inputs), or a fitted
         search (or its ``cv_results_``), whose random-forest surrogate is

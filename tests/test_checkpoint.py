@@ -2,11 +2,13 @@
 
 import json
 import os
+import pickle
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -105,10 +107,14 @@ def test_resume_reads_back_finished_units_and_matches_an_uninterrupted_run(
     reference = make_search(kind).fit(X, y)
     first = make_search(kind, checkpoint=str(path)).fit(X, y)
     assert_same_results(reference.cv_results_, first.cv_results_)
+    assert not os.path.exists(f"{path}.models")  # a finished search keeps none
     recorded = units(path)
     keep = len(recorded) // 2
     cut(path, keep)
-    resumed = make_search(kind, checkpoint=str(path)).fit(X, y)
+    with warnings.catch_warnings():
+        # the model files of a finished search are gone: they are retrained
+        warnings.filterwarnings("ignore", ".*checkpoint model files were not loaded")
+        resumed = make_search(kind, checkpoint=str(path)).fit(X, y)
     assert_same_results(reference.cv_results_, resumed.cv_results_)
     assert resumed.best_params_ == reference.best_params_
     assert len(units(path)) == len(recorded)
@@ -262,7 +268,7 @@ CHILD = textwrap.dedent(
     # SIGINT, and Python keeps an ignored SIGINT: restore Ctrl-C's handler.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     from sklearn.ensemble import GradientBoostingClassifier
-    from sktune import BayesSearchCV, HyperbandSearchCV, Integer, Real
+    from sktune import BayesSearchCV, HyperbandSearchCV, Integer, PBTSearchCV, Real
 
     kind, path = sys.argv[1], sys.argv[2]
     X, y = load_breast_cancer(return_X_y=True)
@@ -271,6 +277,11 @@ CHILD = textwrap.dedent(
         search = BayesSearchCV(
             GradientBoostingClassifier(n_estimators=30, random_state=0), space,
             n_iter=14, n_initial_points=4, cv=3, random_state=0, checkpoint=path,
+        )
+    elif kind == "pbt":
+        search = PBTSearchCV(
+            GradientBoostingClassifier(random_state=0), space, population_size=4,
+            n_steps=6, step_size=3, cv=3, random_state=0, checkpoint=path,
         )
     else:
         search = HyperbandSearchCV(
@@ -296,6 +307,17 @@ def child_search(kind, path):
             space,
             n_iter=14,
             n_initial_points=4,
+            cv=3,
+            random_state=0,
+            checkpoint=path,
+        )
+    if kind == "pbt":
+        return PBTSearchCV(
+            GradientBoostingClassifier(random_state=0),
+            space,
+            population_size=4,
+            n_steps=6,
+            step_size=3,
             cv=3,
             random_state=0,
             checkpoint=path,
@@ -335,18 +357,31 @@ def run_and_signal(kind, path, sig, after_units, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["bayes", "hyperband"])
-def test_killed_process_resumes_from_its_journal(kind, data, tmp_path):
+@pytest.mark.parametrize("kind", KINDS)
+def test_killed_process_resumes_from_its_journal(kind, data, tmp_path, monkeypatch):
     X, y = data
     path = str(tmp_path / "search.jsonl")
     code, stdout, stderr = run_and_signal(kind, path, signal.SIGKILL, 3, tmp_path)
     assert code == -signal.SIGKILL, (stdout, stderr)
-    n_done = len(units(path))
-    assert n_done >= 3
+    recorded = units(path)
+    assert len(recorded) >= 3
+    # Count the resumed run's fits: only the work the journal lacks is done.
+    fits = []
+    fit = GradientBoostingClassifier.fit
+    monkeypatch.setattr(
+        GradientBoostingClassifier,
+        "fit",
+        lambda self, *args, **kwargs: fits.append(1) or fit(self, *args, **kwargs),
+    )
     resumed = child_search(kind, path).fit(X, y)
+    n_resumed = len(fits)
     reference = child_search(kind, None).fit(X, y)
     assert_same_results(reference.cv_results_, resumed.cv_results_)
-    assert len(units(path)) > n_done
+    assert len(units(path)) > len(recorded)
+    if kind != "bayes":  # the last recorded unit's models were loaded
+        n_recorded = sum(o["fit_time"] > 0 for u in recorded for o in u["outs"])
+        assert n_resumed == len(fits) - n_resumed - n_recorded
+        assert not os.path.exists(path + ".models")
 
 
 @pytest.mark.slow
@@ -374,3 +409,300 @@ def test_a_seeded_random_state_object_resumes_an_advanced_one_is_refused(
     again.fit(X, y)  # same state: accepted, replayed
     with pytest.raises(ValueError, match="different settings"):
         again.fit(X, y)  # the first fit advanced this RandomState
+
+
+# ------------------------------------------------------------- stored models
+
+
+class CountingSGD(SGDClassifier):
+    """SGD counting its ``fit`` and ``partial_fit`` calls (on the class);
+    the ``stop_at``-th raises KeyboardInterrupt, as Ctrl-C would."""
+
+    calls = 0
+    stop_at = None
+
+    def _count(self):
+        CountingSGD.calls += 1
+        if CountingSGD.calls == CountingSGD.stop_at:
+            raise KeyboardInterrupt
+
+    def fit(self, X, y, **kwargs):
+        self._count()
+        return super().fit(X, y, **kwargs)
+
+    def partial_fit(self, X, y, **kwargs):
+        self._count()
+        return super().partial_fit(X, y, **kwargs)
+
+
+COUNTING_SPACE = {
+    "countingsgd__alpha": Real(1e-6, 1e-1, log=True),
+    "countingsgd__eta0": Real(1e-3, 1e0, log=True),
+    "countingsgd__learning_rate": ["constant", "invscaling"],
+}
+
+
+def counting_search(kind, **kwargs):
+    estimator = make_pipeline(StandardScaler(), CountingSGD(random_state=0))
+    if kind == "hyperband":
+        # all brackets: no rung holds more than a quarter of the fits
+        return HyperbandSearchCV(
+            estimator,
+            COUNTING_SPACE,
+            max_resource=27,
+            n_brackets="all",
+            cv=3,
+            random_state=0,
+            **kwargs,
+        )
+    return PBTSearchCV(
+        estimator,
+        COUNTING_SPACE,
+        population_size=4,
+        n_steps=8,
+        cv=3,
+        random_state=0,
+        **kwargs,
+    )
+
+
+def count_fits(search, X, y, stop_at=None):
+    """``(fits done, interrupted)``; a fit at ``stop_at`` interrupts."""
+    CountingSGD.calls, CountingSGD.stop_at = 0, stop_at
+    try:
+        search.fit(X, y)
+    except KeyboardInterrupt:
+        return CountingSGD.calls - 1, True
+    finally:
+        CountingSGD.stop_at = None
+    return CountingSGD.calls, False
+
+
+def model_files(path):
+    folder = f"{path}.models"
+    return sorted(os.listdir(folder)) if os.path.exists(folder) else []
+
+
+@pytest.fixture(scope="module")
+def interrupted(data, tmp_path_factory):
+    """Per kind: the uninterrupted run, its number of fits, and a function
+    that copies a journal (and its model files) interrupted half-way."""
+    X, y = data
+    cache = {}
+
+    def get(kind):
+        if kind not in cache:
+            reference = counting_search(kind)
+            total, _ = count_fits(reference, X, y)
+            folder = tmp_path_factory.mktemp(kind)
+            path = str(folder / "search.jsonl")
+            done, stopped = count_fits(
+                counting_search(kind, checkpoint=path), X, y, stop_at=total // 2
+            )
+            assert stopped
+            cache[kind] = reference, total, done, path
+        reference, total, done, source = cache[kind]
+
+        def copy_to(tmp_path):
+            path = str(tmp_path / "search.jsonl")
+            with open(source, "rb") as handle, open(path, "wb") as out:
+                out.write(handle.read())
+            os.makedirs(f"{path}.models")
+            for name in model_files(source):
+                with open(os.path.join(f"{source}.models", name), "rb") as handle:
+                    data = handle.read()
+                with open(os.path.join(f"{path}.models", name), "wb") as out:
+                    out.write(data)
+            return path
+
+        return reference, total, done, copy_to
+
+    return get
+
+
+def assert_same_search(reference, resumed):
+    assert_same_results(reference.cv_results_, resumed.cv_results_)
+    assert resumed.best_params_ == reference.best_params_
+    if hasattr(reference, "best_schedule_"):
+        assert resumed.best_schedule_ == reference.best_schedule_
+
+
+@pytest.mark.parametrize("kind", ["hyperband", "pbt"])
+def test_resume_loads_the_stored_models_and_redoes_only_the_unit_in_flight(
+    kind, data, interrupted, tmp_path
+):
+    X, y = data
+    reference, total, done, copy_to = interrupted(kind)
+    path = copy_to(tmp_path)
+    recorded = units(path)
+    # files of the last unit's models only (Hyperband: of its promoted ones)
+    stored = {ref[0] for ref in recorded[-1]["models"] if isinstance(ref, list)}
+    assert model_files(path) and set(model_files(path)) <= stored
+    resumed = counting_search(kind, checkpoint=path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # nothing is retrained
+        redone = done + count_fits(resumed, X, y)[0] - total
+    assert 0 <= redone <= total // 4
+    assert_same_search(reference, resumed)
+    assert model_files(path) == []  # a finished search keeps no model
+    pickle.loads(pickle.dumps(resumed))  # holds no file handle
+
+
+def test_resumed_pbt_uses_the_parameters_its_rows_record_at_every_step(data, tmp_path):
+    # Cut after each step, with the model files gone: every member is
+    # retrained, and one that exploited another at the cut trains on with
+    # its own explored parameters, not the other's.
+    X, y = data
+    reference = make_search("pbt").fit(X, y)
+    full = tmp_path / "full.jsonl"
+    make_search("pbt", checkpoint=str(full)).fit(X, y)
+    lines = full.read_text().splitlines()
+    for keep in range(1, len(lines) - 1):
+        path = tmp_path / f"cut{keep}.jsonl"
+        path.write_text("\n".join(lines[: keep + 1]) + "\n")
+        with pytest.warns(UserWarning, match="is missing"):
+            resumed = make_search("pbt", checkpoint=str(path)).fit(X, y)
+        assert_same_search(reference, resumed)
+
+
+def tamper(path):
+    """Replace every model file by a pickle that runs code when loaded."""
+    marker = os.path.join(os.path.dirname(path), "unpickled")
+    payload = pickle.dumps(Tampered(marker))
+    for name in model_files(path):
+        with open(os.path.join(f"{path}.models", name), "wb") as handle:
+            handle.write(payload)
+    return marker
+
+
+class Tampered:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+@pytest.mark.parametrize("kind", ["hyperband", "pbt"])
+def test_a_tampered_model_file_is_not_unpickled_and_its_model_is_retrained(
+    kind, data, interrupted, tmp_path
+):
+    X, y = data
+    reference, total, done, copy_to = interrupted(kind)
+    path = copy_to(tmp_path)
+    marker = tamper(path)
+    resumed = counting_search(kind, checkpoint=path)
+    refused = (
+        r"u\d+-c\d+-f\d+\.pkl' \(fold \d of the candidate .* does not have the SHA"
+    )
+    with pytest.warns(UserWarning, match=refused):
+        count_fits(resumed, X, y)
+    assert not os.path.exists(marker)
+    assert_same_search(reference, resumed)
+
+
+@pytest.mark.parametrize("kind", ["hyperband", "pbt"])
+def test_a_missing_model_file_is_retrained(kind, data, interrupted, tmp_path):
+    X, y = data
+    reference, total, done, copy_to = interrupted(kind)
+    path = copy_to(tmp_path)
+    for name in model_files(path):
+        if name.endswith("-f00.pkl"):  # every fold 0
+            os.remove(os.path.join(f"{path}.models", name))
+    resumed = counting_search(kind, checkpoint=path)
+    with pytest.warns(UserWarning, match=r"f00\.pkl' \(fold 0 .* is missing"):
+        redone = done + count_fits(resumed, X, y)[0] - total
+    assert redone > 0
+    assert_same_search(reference, resumed)
+
+
+def test_a_version_1_journal_without_models_resumes_by_retraining(
+    data, interrupted, tmp_path
+):
+    X, y = data
+    reference, total, done, copy_to = interrupted("pbt")
+    path = copy_to(tmp_path)
+    lines = [json.loads(line) for line in open(path).read().splitlines()]
+    lines[0]["version"] = 1
+    for line in lines[1:]:
+        line.pop("models", None)
+    with open(path, "w") as handle:
+        handle.write("".join(json.dumps(line) + "\n" for line in lines))
+    resumed = counting_search("pbt", checkpoint=path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # retrained, silently
+        count_fits(resumed, X, y)
+    assert_same_search(reference, resumed)
+
+
+def test_a_journal_of_a_newer_version_is_refused(data, tmp_path):
+    X, y = data
+    path = tmp_path / "search.jsonl"
+    make_search("bayes", checkpoint=str(path)).fit(X[:300], y[:300])
+    lines = path.read_text().splitlines()
+    header = json.loads(lines[0])
+    header["version"] += 1
+    path.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n")
+    with pytest.raises(ValueError, match="newer sktune"):
+        make_search("bayes", checkpoint=str(path)).fit(X[:300], y[:300])
+
+
+def test_bayes_search_stores_no_models(data, tmp_path):
+    X, y = data
+    path = str(tmp_path / "search.jsonl")
+    # stopped by its callback after 3 batches: nothing trains further
+    make_search(
+        "bayes", checkpoint=path, callbacks=lambda r: len(r["params"]) >= 3
+    ).fit(X, y)
+    assert len(units(path)) == 3
+    assert all("models" not in unit for unit in units(path))
+    assert not os.path.exists(f"{path}.models")
+
+
+@pytest.mark.parametrize("kind", ["hyperband", "pbt"])
+def test_stored_models_resume_with_n_jobs_2(kind, data, interrupted, tmp_path):
+    X, y = data
+    reference, total, done, copy_to = interrupted(kind)
+    path = copy_to(tmp_path)
+    resumed = counting_search(kind, checkpoint=path, n_jobs=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        resumed.fit(X, y)
+    assert_same_search(reference, resumed)
+
+
+@pytest.mark.parametrize("resource", ["n_steps", "n_samples"])
+def test_models_fitted_afresh_at_every_budget_are_rebuilt_not_stored(
+    resource, tmp_path
+):
+    X, y = load_iris(return_X_y=True)
+    path = str(tmp_path / "search.jsonl")
+
+    def search(checkpoint=None):
+        return HyperbandSearchCV(
+            InterruptingClassifier(),
+            {"shrink": Real(0.0, 1.0)},
+            resource=resource,
+            max_resource=9 if resource == "n_steps" else 99,
+            min_resource=1 if resource == "n_steps" else 11,
+            factor=3,
+            n_brackets="all",
+            cv=3,
+            random_state=0,
+            checkpoint=checkpoint,
+        )
+
+    InterruptingClassifier.fits, InterruptingClassifier.stop_at = 0, None
+    reference = search().fit(X, y)
+    total = InterruptingClassifier.fits
+    InterruptingClassifier.fits, InterruptingClassifier.stop_at = 0, total // 2
+    with pytest.raises(KeyboardInterrupt):
+        search(path).fit(X, y)
+    assert not os.path.exists(f"{path}.models")
+    recorded = units(path)
+    assert {ref for unit in recorded for ref in unit.get("models", [])} == {"restart"}
+    n_recorded = sum(o["fit_time"] > 0 for unit in recorded for o in unit["outs"])
+    InterruptingClassifier.fits, InterruptingClassifier.stop_at = 0, None
+    resumed = search(path).fit(X, y)
+    assert InterruptingClassifier.fits == total - n_recorded  # nothing retrained
+    assert_same_search(reference, resumed)

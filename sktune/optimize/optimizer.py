@@ -635,7 +635,7 @@ class Optimizer:
     # ------------------------------------------------------------- results
     @property
     def best_index(self):
-        """Index in :attr:`points` of the best finite score (None if none)."""
+        """Index in ``points`` of the best finite score (None if none)."""
         if not np.isfinite(self.scores).any():
             return None
         return int(

@@ -200,11 +200,17 @@ class BayesSearchCV(BaseSearchCV):
         surrogate takes over; they count towards ``n_iter``.
     acq_func : {"EI", "LCB", "PI", "hedge"}, default="EI"
         Acquisition function; see :class:`~sktune.optimize.Optimizer`.
-    n_points : int, default=1
+    n_points : int or "auto", default="auto"
         Candidates proposed per batch. Each batch is cross-validated in one
         ``joblib`` call, so ``n_points * n_splits`` fits can run in parallel.
-        A different ``n_points`` gives a different (equally valid) sequence
-        of candidates.
+        ``"auto"`` gives every worker a fit: ``ceil(n_workers / n_splits)``
+        candidates, where ``n_workers`` is ``joblib.effective_n_jobs(n_jobs)``
+        in the active joblib backend (all the threads of a Dask cluster under
+        ``parallel_backend("dask")``); with ``n_jobs=None`` or ``1`` and no
+        backend context that is one candidate at a time. A different batch
+        size gives a different (equally valid) sequence of candidates, so
+        with ``"auto"`` the candidates depend on the number of workers: pass
+        an int to get the same search on any number of workers.
     scoring : str, callable, list, tuple or dict, default=None
         As for ``GridSearchCV``. The search maximises the metric named by
         ``refit``; with several metrics and ``refit`` callable or ``False``,
@@ -405,7 +411,10 @@ class BayesSearchCV(BaseSearchCV):
         "n_iter": [Interval(numbers.Integral, 1, None, closed="left")],
         "n_initial_points": [Interval(numbers.Integral, 1, None, closed="left")],
         "acq_func": [StrOptions({"EI", "LCB", "PI", "hedge"})],
-        "n_points": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_points": [
+            Interval(numbers.Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "random_state": ["random_state"],
         "callbacks": [callable, list, None],
         "checkpoint": [str, os.PathLike, None],
@@ -421,7 +430,7 @@ class BayesSearchCV(BaseSearchCV):
         n_iter=50,
         n_initial_points=10,
         acq_func="EI",
-        n_points=1,
+        n_points="auto",
         scoring=None,
         n_jobs=None,
         refit=True,
@@ -568,16 +577,17 @@ class BayesSearchCV(BaseSearchCV):
         X, y, fit_params = self._run.data
         # fit() has read a generator of splits into a list: check_cv works
         cv = _FrozenCV(check_cv(self.cv, y, classifier=is_classifier(self.estimator)))
-        journal = self._open_journal(cv, spaces)
         # scikit-learn < 1.8 sets n_splits_ after the search: count the folds
         n_splits = getattr(self, "n_splits_", None) or sum(
             1 for _ in cv.split(X, y, groups=fit_params.get("groups"))
         )
+        batch_size = self._batch_size(n_splits)
+        journal = self._open_journal(cv, spaces, batch_size)
         run.progress = Progress(self, n_iter, run.verbose)
         search_ctx = None
         if callback_ctx is not None:
             search_ctx = callback_ctx.subcontext(
-                task_name="search", max_subtasks=math.ceil(n_iter / self.n_points)
+                task_name="search", max_subtasks=math.ceil(n_iter / batch_size)
             ).call_on_fit_task_begin(estimator=self)
         results, last_returned, last_failure = None, None, None
         n_done = n_evaluated = 0
@@ -587,7 +597,7 @@ class BayesSearchCV(BaseSearchCV):
         below = 0  # consecutive checks with the bound below the noise
         try:
             while n_done < n_iter and not stop:
-                batch = self.optimizer_._ask(min(self.n_points, n_iter - n_done))
+                batch = self.optimizer_._ask(min(batch_size, n_iter - n_done))
                 params = [point for _, point in batch]
                 more = {"subspace": [s for s, _ in batch]}
                 if inherited is not None:
@@ -723,6 +733,17 @@ class BayesSearchCV(BaseSearchCV):
         self.stopping_reason_ = reason
         self.regret_bounds_ = np.asarray(regret_bounds, dtype=float)
         run.searched = True
+
+    def _batch_size(self, n_splits):
+        """Candidates per batch: ``n_points``, or for ``"auto"`` enough for
+        each worker of the active joblib backend to fit one split."""
+        if self.n_points != "auto":
+            return self.n_points
+        # Read inside fit: a backend context (threads, a Dask cluster) decides
+        # how many workers n_jobs=None and -1 mean, as for BaseSearchCV's own
+        # Parallel call.
+        n_workers = joblib.effective_n_jobs(self.n_jobs)
+        return max(1, math.ceil(n_workers / n_splits))
 
     def _stopping_check(self, results, n_splits):
         """``(regret bound, CV noise)`` of the early-stopping rule after a
@@ -913,7 +934,7 @@ class BayesSearchCV(BaseSearchCV):
         ).call_on_fit_task_begin(estimator=self)
         return {"callback_ctx": ctx}
 
-    def _open_journal(self, cv, spaces):
+    def _open_journal(self, cv, spaces, batch_size):
         """The checkpoint journal, or None; splits are frozen here if so."""
         if self.checkpoint is None:
             return None
@@ -927,6 +948,12 @@ class BayesSearchCV(BaseSearchCV):
             header["different warm_start results"] = joblib.hash(
                 ([params_key(p) for p in inherited.params], inherited.scores.tolist())
             )
+        if self.n_points == "auto":
+            # the batch size, and so the candidates, follow the workers
+            header[
+                "another batch size (n_points='auto' sizes batches from n_jobs "
+                "and the joblib backend: resume with the same ones)"
+            ] = batch_size
         return Journal(self.checkpoint, header)
 
     def _evaluate_last_replayed(self, evaluate_candidates, cv, search_ctx):

@@ -95,12 +95,19 @@ return_train_score
     checkpoint : str, path-like or None, default=None
         A journal file to which every finished rung (each candidate's
         per-fold scores and times) is appended with ``flush`` and ``fsync``.
-        A later ``fit`` with the same path, estimator, space, settings, data
-        and ``random_state`` reads the recorded rungs back instead of
-        recomputing them: the surviving candidates of an unfinished bracket
-        are retrained once along their recorded budgets (the same seeds, so
-        the same models), and the search goes on; ``cv_results_`` then equals
-        an uninterrupted run's. A journal written by another search is refused.
+        The fold models that a later rung continues are pickled into the
+        directory ``<checkpoint>.models``, each file's SHA-256 recorded in
+        the journal: about (survivors of the last rung) x (folds) models,
+        none once the search ends. A later ``fit`` with the same path,
+        estimator, space, settings, data and ``random_state`` reads the
+        recorded rungs back instead of recomputing them, loads the survivors'
+        models and goes on: only the rung in flight when the search stopped
+        is redone, and ``cv_results_`` equals an uninterrupted run's. A model
+        file that is missing or lacks its recorded hash is not unpickled (the
+        directory must be trusted: unpickling runs code); that model is
+        retrained along its recorded budgets (the same seeds, so the same
+        model), with a warning. A journal written by another search is
+        refused. See ``docs/checkpoints.md``.
 
     Attributes
     ----------
@@ -340,7 +347,10 @@ n_splits_, multimetric_
             candidates = engine.new_candidates(params)
             for rung, budget in enumerate(bracket.budgets):
                 scores = engine.advance(
-                    candidates, budget, {"bracket": bracket.index, "rung": rung}
+                    candidates,
+                    budget,
+                    {"bracket": bracket.index, "rung": rung},
+                    continued=rung + 1 < len(bracket.budgets),
                 )
                 self.n_resources_.append(budget)
                 self.n_candidates_.append(len(candidates))

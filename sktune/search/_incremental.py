@@ -9,8 +9,10 @@ look exactly like scikit-learn's. Subclasses write only their schedule, in
 ``_run_schedule(engine, spaces, min_resource, max_resource, random_state)``.
 """
 
+import copy
 import numbers
 import os
+import pickle
 import time
 import traceback
 import warnings
@@ -43,6 +45,7 @@ from sktune.search._journal import (
 from sktune.search._progress import Progress
 from sktune.search._resources import (
     _final_step,
+    _kind_for,
     advance,
     fit_only,
     resolve_for_space,
@@ -67,11 +70,13 @@ class _Candidate:
 
     ``trail`` lists the ``(params, budget, seed)`` segments its models were
     trained through (inherited on a PBT exploit); ``stale`` marks models
-    that a checkpoint replay did not build, to be retrained along the trail
-    before they train further. ``outs`` holds each fold's last result, with
-    the budget its model really trained to (``"reached"``): a model that
-    stopped short of its budget has converged, and keeps that result at
-    later budgets.
+    that a checkpoint replay did not build, to be restored (loaded, or
+    retrained along the trail) before they train further. ``snapshot`` is
+    what the journal holds of each fold model at ``done`` (see
+    ``_Engine._store``), None when it holds nothing (a version 1 journal, or
+    no checkpoint). ``outs`` holds each fold's last result, with the budget
+    its model really trained to (``"reached"``): a model that stopped short
+    of its budget has converged, and keeps that result at later budgets.
     """
 
     def __init__(self, params, n_splits, seed):
@@ -81,7 +86,17 @@ class _Candidate:
         self.seed = seed
         self.trail = []
         self.stale = False
+        self.snapshot = None
         self.outs = [None] * n_splits
+
+    def inherit(self, other):
+        """Take independent copies of ``other``'s fold models (weights and
+        optimiser state: a deep copy shares nothing), with their budget,
+        trail and snapshot: a PBT exploit. The parameters stay to be set."""
+        self.models = [copy.deepcopy(model) for model in other.models]
+        self.done = other.done
+        self.trail, self.stale = list(other.trail), other.stale
+        self.snapshot = None if other.snapshot is None else list(other.snapshot)
 
     def converged(self, fold):
         out = self.outs[fold]
@@ -198,6 +213,18 @@ def _warn_scoring_failures(outs, error_score):
             UserWarning,
             stacklevel=4,
         )
+
+
+def _restarts(model, resource):
+    """Whether :func:`advance` fits ``model`` afresh (``"restart"``,
+    ``"n_samples"``) rather than continuing it: then only its parameters
+    matter, and a checkpoint need not store it."""
+    kind, param = resource.kind, resource.param
+    prefix, final = _final_step(model)
+    if param is not None and resource.final_type is not None:
+        if type(final) is not resource.final_type:
+            kind = _kind_for(final, param[len(prefix) :])
+    return kind in ("restart", "n_samples")
 
 
 def _retrain(
@@ -341,8 +368,14 @@ class _Engine:
         seeds = self.rng.randint(2**31 - 1, size=len(params))
         return [_Candidate(p, self.n_splits, int(s)) for p, s in zip(params, seeds)]
 
-    def advance(self, candidates, budget, more):
+    def advance(self, candidates, budget, more, continued=True):
         """Bring every candidate to ``budget`` and record one row each.
+
+        ``continued`` says whether the schedule may train some of these
+        models further (False at the last rung of a bracket, the last PBT
+        step): a checkpoint then stores them (see :meth:`_store`). The
+        schedule must not continue candidates of earlier calls: their model
+        files are deleted once this call's are on disk.
 
         Returns the mean test score of each candidate on the metric the
         search ranks by (nan where a fit failed).
@@ -352,14 +385,17 @@ class _Engine:
         entry = self.journal.replay("advance", keys) if self.journal else None
         if entry is not None:
             outs = [restore_out(out) for out in entry["outs"]]
-            for c in candidates:
+            stored = entry.get("models")  # none in a version 1 journal
+            n = self.n_splits
+            for i, c in enumerate(candidates):
                 c.trail.append((dict(c.params), budget, c.seed))
-                c.models = [None] * self.n_splits
+                c.models = [None] * n
                 c.done, c.stale = budget, True
+                c.snapshot = None if stored is None else stored[i * n : (i + 1) * n]
             self._keep(candidates, outs)
             self._record(candidates, budget, outs, more)
             return self._progressed(self._mean_scores(outs, len(candidates)))
-        self._retrain([c for c in candidates if c.stale])
+        self._restore([c for c in candidates if c.stale])
         base = clone(search.estimator)
         pairs = [(c, k) for c in candidates for k in range(self.n_splits)]
         kept = {
@@ -403,11 +439,60 @@ class _Engine:
         outs = [kept[id(c), k] for c, k in pairs]
         _warn_scoring_failures(outs, search.error_score)
         self._keep(candidates, outs)
+        # Ctrl-C waits for the model files, the journal line and the rows:
+        # the three must agree.
         with interrupts_deferred():
             if self.journal is not None:
-                self.journal.record("advance", keys, outs=[clean_out(o) for o in outs])
+                content = {"outs": [clean_out(o) for o in outs]}
+                if continued:
+                    content["models"] = self._store(candidates)
+                else:
+                    for c in candidates:
+                        c.snapshot = None
+                self.journal.record("advance", keys, **content)
+                # this unit's files are on disk, and named by its fsync'ed line
+                self.journal.sweep(keep=content.get("models", ()))
             self._record(candidates, budget, outs, more)
         return self._progressed(self._mean_scores(outs, len(candidates)))
+
+    def _store(self, candidates):
+        """Store the fold models of ``candidates`` with the journal.
+
+        Returns what the journal line records of each (candidate, fold), in
+        order, and sets each candidate's ``snapshot`` to its folds' part:
+        ``[file name, sha256]`` for a stored model; None where there is no
+        model (its fit failed); ``"restart"`` for a model that the next
+        advance fits afresh (``"n_samples"``, ``"restart"``: rebuilt from
+        the parameters); ``"unsaved"`` for a model that pickling refused
+        (retrained along its trail on resume).
+        """
+        unit = self.journal.n_units
+        refs, refused = [], []
+        for i, c in enumerate(candidates):
+            snapshot = []
+            for k, model in enumerate(c.models):
+                if model is None:
+                    ref = None
+                elif _restarts(model, self.resource):
+                    ref = "restart"
+                else:
+                    try:
+                        ref = self.journal.save_model(unit, i, k, model)
+                    except (pickle.PicklingError, TypeError, AttributeError) as exc:
+                        refused.append(f"{type(exc).__name__}: {exc}")
+                        ref = "unsaved"
+                snapshot.append(ref)
+            c.snapshot = snapshot
+            refs.extend(snapshot)
+        if refused:
+            warnings.warn(
+                f"{len(refused)} models could not be pickled for the checkpoint "
+                f"({refused[0]}); a resumed search retrains them along their "
+                "recorded budgets instead of loading them.",
+                UserWarning,
+                stacklevel=4,
+            )
+        return refs
 
     def _keep(self, candidates, outs):
         """Keep each fold's result (with how far its model trained)."""
@@ -420,30 +505,80 @@ class _Engine:
             self.progress.update(len(scores), scores)
         return scores
 
-    def _retrain(self, candidates):
-        """Rebuild the models a checkpoint replay skipped, in parallel."""
+    def _restore(self, candidates):
+        """Rebuild the models a checkpoint replay skipped.
+
+        A model stored with the journal is loaded when its file has the
+        recorded hash; a model fitted afresh at every budget is rebuilt
+        from its parameters; any other (a version 1 journal, a file missing,
+        altered or unreadable: with a warning) is retrained along its trail,
+        in parallel. The candidate's own parameters are then set on each,
+        as on its live models: a PBT member that exploited another at the
+        resume point holds the other's models, but its explored parameters.
+        """
         if not candidates:
             return
         base = clone(self.search.estimator)
-        tasks = [(c, k) for c in candidates for k in range(self.n_splits)]
-        models = self.parallel(
-            delayed(_retrain)(
-                clone(base),
-                c.trail,
-                k,
-                self.resource,
-                self.X,
-                self.y,
-                {b: self._train_rows(k, b) for _, b, _ in c.trail},
-                self.routed.estimator.fit,
-                self.classes,
-                self.skip_converged,
+        loaded, retrain, problems = {}, [], []
+        for c in candidates:
+            for k in range(self.n_splits):
+                ref = None if c.snapshot is None else c.snapshot[k]
+                if c.snapshot is None or ref == "unsaved":
+                    retrain.append((c, k))
+                elif ref is None:
+                    c.models[k] = None  # its fit had failed
+                elif ref == "restart":
+                    c.models[k] = clone(base).set_params(
+                        **clone(c.trail[-1][0], safe=False)
+                    )
+                else:
+                    key = tuple(ref)
+                    if key in loaded:  # a PBT member and the one it copied
+                        model, problem = loaded[key]
+                        model = copy.deepcopy(model)
+                    else:
+                        model, problem = loaded[key] = self.journal.load_model(ref)
+                    c.models[k] = model
+                    if problem is not None:
+                        path = self.journal.model_path(ref)
+                        problems.append(
+                            f"{path!r} (fold {k} of the candidate {c.params!r} at "
+                            f"budget {c.done}) {problem}"
+                        )
+                        retrain.append((c, k))
+        if problems:
+            listed = "; ".join(problems[:3]) + ("; ..." if len(problems) > 3 else "")
+            warnings.warn(
+                f"{len(problems)} checkpoint model files were not loaded, and their "
+                f"models are retrained along their recorded budgets instead: {listed}.",
+                UserWarning,
+                stacklevel=4,
             )
-            for c, k in tasks
+        models = (
+            self.parallel(
+                delayed(_retrain)(
+                    clone(base),
+                    c.trail,
+                    k,
+                    self.resource,
+                    self.X,
+                    self.y,
+                    {b: self._train_rows(k, b) for _, b, _ in c.trail},
+                    self.routed.estimator.fit,
+                    self.classes,
+                    self.skip_converged,
+                )
+                for c, k in retrain
+            )
+            if retrain
+            else []
         )
-        for (c, k), model in zip(tasks, models):
+        for (c, k), model in zip(retrain, models):
             c.models[k] = model
         for c in candidates:
+            for model in c.models:
+                if model is not None:
+                    set_changed(model, c.trail[-1][0], c.params)
             c.stale = False
 
     def _train_rows(self, k, budget):
@@ -474,9 +609,12 @@ class _Engine:
         return mean_test_scores(outs, n_candidates, self.search.refit)
 
     def drop(self, candidates):
-        """Forget the live models of eliminated candidates."""
+        """Forget the live models of eliminated candidates (and their files)."""
         for c in candidates:
             c.models = [None] * self.n_splits
+            if c.snapshot is not None and self.journal is not None:
+                self.journal.remove_models(c.snapshot)
+            c.snapshot = None
         release_cuda()
 
     def results(self):

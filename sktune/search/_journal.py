@@ -14,22 +14,46 @@ line, which reading ignores. A search that is given the same path again
 replays the recorded units in order instead of recomputing them (its random
 choices are the same, so it asks for the same candidates) and appends the
 rest.
+
+Version 2 adds the models. A continuation search (Hyperband, PBT) stores
+the fold models it will train further in a directory next to the journal,
+``<checkpoint>.models/``: one pickle per (candidate, fold) of a unit, named
+``u<unit>-c<candidate>-f<fold>.pkl`` after the unit's position in the
+journal and the candidate's and fold's positions in it. Each is written to a
+temporary file in that directory, fsync'ed, then renamed into place
+(``os.replace``), all before the unit's line, which records every file's
+name and SHA-256. Once that line is on disk the files of earlier units are
+deleted: the schedules continue only candidates of the last unit, so the
+directory holds about one unit's models (twice that while a unit is being
+written). A resumed search loads a model only when its bytes have the
+recorded hash; a missing, altered or unreadable file is not unpickled, and
+that model is retrained along its trail instead, with a warning. A version 1
+journal (no models) resumes by retraining, as it did.
 """
 
 import functools
+import hashlib
 import json
 import numbers
 import os
+import pickle
+import re
 import signal
+import tempfile
 import threading
 import types
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import joblib
 import numpy as np
 
 _FORMAT = "sktune-journal"
-_VERSION = 1
+_VERSION = 2  # 2: model files (``"models"`` in units of continuation searches)
+
+# The files a journal's model directory may hold: models, and the temporary
+# files of an interrupted write.
+_MODEL_FILE = re.compile(r"u\d+-c\d+-f\d+\.pkl")
+_TEMP_PREFIX, _TEMP_SUFFIX = ".sktune-", ".tmp"
 
 # Parameters that do not change what a search computes.
 _NOT_FINGERPRINTED = {
@@ -192,6 +216,7 @@ class Journal:
         else:
             self._append({"format": _FORMAT, "version": _VERSION, **header})
         self.position = 0  # the next recorded unit to replay
+        self.n_units = len(self.entries)  # recorded so far, appended ones too
 
     def _read(self):
         with open(self.path, encoding="utf-8") as handle:
@@ -204,6 +229,13 @@ class Journal:
             raise ValueError(
                 f"The checkpoint file {self.path!r} is not an sktune journal; "
                 "choose another path."
+            )
+        version = first.get("version", 1)
+        if not isinstance(version, int) or version > _VERSION:
+            raise ValueError(
+                f"The checkpoint file {self.path!r} was written by a newer sktune "
+                f"(journal version {version!r}; this one reads up to {_VERSION}); "
+                "upgrade sktune or choose another path."
             )
         differing = [key for key in self.header if first.get(key) != self.header[key]]
         if differing:
@@ -259,6 +291,92 @@ class Journal:
     def record(self, kind, keys, **content):
         """Append one finished unit (after the recorded ones ran out)."""
         self._append({"kind": kind, "keys": keys, **content})
+        self.n_units += 1
+
+    # ------------------------------------------------------------ model files
+
+    @property
+    def models_dir(self):
+        """The directory of the model files, next to the journal."""
+        return self.path + ".models"
+
+    def save_model(self, unit, candidate, fold, model):
+        """Store ``model`` atomically; returns ``[file name, sha256]``.
+
+        The pickle goes to a temporary file in the same directory, is
+        fsync'ed, then renamed over the final name, so a kill leaves either
+        the whole file or none (and perhaps a temporary file, which
+        :meth:`sweep` removes). Raises what pickling raises.
+        """
+        data = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
+        name = f"u{unit:06d}-c{candidate:04d}-f{fold:02d}.pkl"
+        os.makedirs(self.models_dir, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(
+            dir=self.models_dir, prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX
+        )
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, os.path.join(self.models_dir, name))
+        except BaseException:
+            with suppress(OSError):
+                os.remove(temporary)
+            raise
+        return [name, hashlib.sha256(data).hexdigest()]
+
+    def load_model(self, ref):
+        """``(model, None)``, or ``(None, why not)`` for a file that is
+        missing, whose bytes do not have the recorded hash (then it is not
+        unpickled), or that does not unpickle."""
+        name, digest = ref
+        path = os.path.join(self.models_dir, name)
+        try:
+            with open(path, "rb") as file:
+                data = file.read()
+        except FileNotFoundError:
+            return None, "is missing"
+        except OSError as exc:
+            return None, f"cannot be read ({exc})"
+        if hashlib.sha256(data).hexdigest() != digest:
+            return None, (
+                "does not have the SHA-256 recorded in the journal; it was not "
+                "unpickled (unpickling an altered file could run any code)"
+            )
+        try:
+            return pickle.loads(data), None
+        except Exception as exc:  # a class renamed or removed since
+            return None, f"could not be unpickled ({type(exc).__name__}: {exc})"
+
+    def model_path(self, ref):
+        return os.path.join(self.models_dir, ref[0])
+
+    def remove_models(self, refs):
+        """Delete the files of ``refs`` (already gone: nothing to do)."""
+        for ref in refs:
+            if isinstance(ref, list):
+                with suppress(OSError):
+                    os.remove(self.model_path(ref))
+
+    def sweep(self, keep=()):
+        """Delete the model files not named in ``keep`` (earlier units', those
+        of a unit whose line a kill prevented, temporary files), and the
+        directory once it is empty."""
+        try:
+            names = os.listdir(self.models_dir)
+        except OSError:
+            return
+        keep = {ref[0] for ref in keep if isinstance(ref, list)}
+        for name in names:
+            ours = _MODEL_FILE.fullmatch(name) or (
+                name.startswith(_TEMP_PREFIX) and name.endswith(_TEMP_SUFFIX)
+            )
+            if ours and name not in keep:
+                with suppress(OSError):
+                    os.remove(os.path.join(self.models_dir, name))
+        with suppress(OSError):
+            os.rmdir(self.models_dir)  # only if empty
 
 
 @contextmanager

@@ -1,6 +1,5 @@
 """PBTSearchCV: population-based training with cross-validation."""
 
-import copy
 import inspect
 import numbers
 
@@ -120,13 +119,22 @@ return_train_score
         scores ``error_score`` and is replaced by exploit at the next round.
     checkpoint : str, path-like or None, default=None
         A journal file to which every finished step (each member's per-fold
-        scores and times) is appended with ``flush`` and ``fsync``. A later
-        ``fit`` with the same path, estimator, space, settings, data and
+        scores and times) is appended with ``flush`` and ``fsync``. After
+        every step but the last, the members' fold models are pickled into
+        the directory ``<checkpoint>.models``, each file's SHA-256 recorded
+        in the journal: ``population_size`` x (folds) models (twice that
+        while a step is written), none once the search ends. A later ``fit``
+        with the same path, estimator, space, settings, data and
         ``random_state`` reads the recorded steps back instead of recomputing
-        them: the population is then retrained once along each member's
-        recorded schedule (its lineage's hyperparameters and seeds, so the
-        same models), and the search goes on; ``cv_results_`` then equals an
-        uninterrupted run's. A journal written by another search is refused.
+        them, loads the population's models and goes on: only the step in
+        flight when the search stopped is redone, and ``cv_results_``,
+        ``best_params_`` and ``best_schedule_`` equal an uninterrupted run's.
+        A model file that is missing or lacks its recorded hash is not
+        unpickled (the directory must be trusted: unpickling runs code); that
+        model is retrained along its lineage's recorded schedule (its
+        hyperparameters and seeds, so the same model), with a warning. A
+        journal written by another search is refused. See
+        ``docs/checkpoints.md``.
 
     Attributes
     ----------
@@ -373,6 +381,7 @@ return_train_score
                     "step": step,
                     "parent": [m.parent for m in members],
                 },
+                continued=step + 1 < len(self.budgets_),
             )
             for member in members:
                 member.parent = -1
@@ -412,13 +421,13 @@ return_train_score
     def _exploit_and_explore(self, loser, winner, mutable, factors, rng):
         # Exploit: independent copies of the winner's fold models (a deep copy
         # shares no weights or optimiser state with the winner).
-        loser.models = [copy.deepcopy(model) for model in winner.models]
-        loser.done = winner.done
+        loser.inherit(winner)
         loser.space = winner.space
         loser.schedule = [dict(p) for p in winner.schedule]
-        loser.trail, loser.stale = list(winner.trail), winner.stale
         loser.parent = winner.slot
-        # Explore: perturb the mutable parameters, applied to the live models.
+        # Explore: perturb the mutable parameters, applied to the live models
+        # (models a checkpoint replay has not restored yet get them when
+        # restored: the engine sets ``params`` on them).
         names = [n for n in loser.space.names if n in mutable]
         params = perturb(
             loser.space, winner.params, names, rng, factors, self.resample_probability
