@@ -28,6 +28,7 @@ from scipy import stats
 from sklearn.ensemble import RandomForestRegressor
 
 from sktune._comparisons import budget_column, pick_metric
+from sktune._validation import check_int
 from sktune.space import Categorical, Integer, Real, _same, check_search_spaces
 
 __all__ = ["Evaluated", "evaluated_points", "filled", "fit_forest", "inactive_value"]
@@ -395,19 +396,6 @@ def filled(evaluated, X=None):
     return X
 
 
-def check_count(value, name):
-    """``value`` as a positive int, or the error that names ``name``."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"The '{name}' parameter must be a positive integer; got {value!r}."
-        )
-    if value < 1:
-        raise ValueError(
-            f"The '{name}' parameter must be a positive integer; got {value!r}."
-        )
-    return int(value)
-
-
 def fit_forest(evaluated, *, n_estimators=64, random_state=None):
     """A random forest fitted to the evaluated points.
 
@@ -440,6 +428,6 @@ def fit_forest(evaluated, *, n_estimators=64, random_state=None):
     >>> forest.n_estimators
     64
     """
-    n_estimators = check_count(n_estimators, "n_estimators")
+    n_estimators = check_int(n_estimators, "n_estimators")
     forest = RandomForestRegressor(n_estimators=n_estimators, random_state=random_state)
     return forest.fit(filled(evaluated), evaluated.y)

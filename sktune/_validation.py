@@ -107,13 +107,20 @@ def check_level(value, name):
     return float(value)
 
 
+def check_int(value, name, low=1):
+    """``value`` as an int >= ``low``: TypeError for a non-integer (bools
+    included), ValueError for one below ``low``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"The '{name}' parameter must be an integer >= {low}; got {value!r}."
+        )
+    if value < low:
+        raise ValueError(
+            f"The '{name}' parameter must be an integer >= {low}; got {value!r}."
+        )
+    return int(value)
+
+
 def check_counts(n_models, n_datasets):
-    for name, value, low in (("n_models", n_models, 2), ("n_datasets", n_datasets, 1)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise TypeError(
-                f"The '{name}' parameter must be an integer >= {low}; got {value!r}."
-            )
-        if value < low:
-            raise ValueError(
-                f"The '{name}' parameter must be an integer >= {low}; got {value!r}."
-            )
+    check_int(n_models, "n_models", 2)
+    check_int(n_datasets, "n_datasets", 1)

@@ -40,12 +40,11 @@ from sklearn.utils import check_random_state
 
 from sktune._surrogate import (
     Evaluated,
-    check_count,
     evaluated_points,
     fit_forest,
     inactive_value,
 )
-from sktune._validation import check_level
+from sktune._validation import check_int, check_level
 
 __all__ = ["FanovaResult", "SobolResult", "fanova_importance", "sobol_indices"]
 
@@ -343,7 +342,7 @@ def fanova_importance(
     >>> np.round(result.importances, 1)  # analytic: 0.9, 0.1, 0
     array([0.9, 0.1, 0. ])
     """
-    n_estimators = check_count(n_estimators, "n_estimators")
+    n_estimators = check_int(n_estimators, "n_estimators")
     pairs = _check_bool(pairs, "pairs")
     evaluated = _evaluated_with_params(search, scoring)
     forest = fit_forest(evaluated, n_estimators=n_estimators, random_state=random_state)
@@ -609,10 +608,10 @@ def sobol_indices(
             "The 'func_or_search' parameter must be a function, a fitted search "
             f"or its cv_results_; got {func_or_search!r}."
         )
-    n_samples = check_count(n_samples, "n_samples")
-    n_bootstrap = check_count(n_bootstrap, "n_bootstrap")
+    n_samples = check_int(n_samples, "n_samples")
+    n_bootstrap = check_int(n_bootstrap, "n_bootstrap")
     confidence_level = check_level(confidence_level, "confidence_level")
-    n_estimators = check_count(n_estimators, "n_estimators")
+    n_estimators = check_int(n_estimators, "n_estimators")
     rng = check_random_state(random_state)
     if is_function:
         box = _check_bounds(bounds)

@@ -30,6 +30,7 @@ import numpy as np
 
 from sktune._comparisons import budget_column, metric_names, pick_metric
 from sktune._surrogate import evaluated_points, filled, fit_forest
+from sktune._validation import check_int
 from sktune.space import Categorical
 
 __all__ = [
@@ -1288,18 +1289,6 @@ def _partial_dependence(model, background, rows, columns, grids):
     )
 
 
-def _check_count(value, name, low):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"The '{name}' parameter must be an integer >= {low}; got {value!r}."
-        )
-    if value < low:
-        raise ValueError(
-            f"The '{name}' parameter must be an integer >= {low}; got {value!r}."
-        )
-    return int(value)
-
-
 def plot_objective(
     search, *, params=None, n_points=40, n_samples=20, scoring=None, random_state=None
 ):
@@ -1366,8 +1355,8 @@ def plot_objective(
     >>> import matplotlib.pyplot as plt
     >>> plt.close(fig)
     """
-    n_points = _check_count(n_points, "n_points", 2)
-    n_samples = _check_count(n_samples, "n_samples", 1)
+    n_points = check_int(n_points, "n_points", 2)
+    n_samples = check_int(n_samples, "n_samples")
     evaluated, columns = _evaluated(search, scoring, params)
     from sklearn.utils import check_random_state
 

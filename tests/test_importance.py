@@ -501,13 +501,17 @@ def test_no_varying_parameter_raises():
 
 @pytest.mark.parametrize("n_samples", [0, -8])
 def test_sobol_n_samples_not_positive_raises(n_samples):
-    with pytest.raises(ValueError, match="'n_samples' parameter must be a positive"):
+    with pytest.raises(
+        ValueError, match="'n_samples' parameter must be an integer >= 1"
+    ):
         sobol_indices(ishigami, [(-np.pi, np.pi)] * 3, n_samples=n_samples)
 
 
 @pytest.mark.parametrize("n_samples", [2.5, "1024", True])
 def test_sobol_n_samples_not_an_int_raises(n_samples):
-    with pytest.raises(TypeError, match="'n_samples' parameter must be a positive"):
+    with pytest.raises(
+        TypeError, match="'n_samples' parameter must be an integer >= 1"
+    ):
         sobol_indices(ishigami, [(-np.pi, np.pi)] * 3, n_samples=n_samples)
 
 

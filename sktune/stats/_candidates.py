@@ -1,7 +1,5 @@
 """Candidates of a fitted search against its best."""
 
-import numbers
-
 import numpy as np
 from sklearn.utils import check_random_state
 
@@ -11,7 +9,7 @@ from sktune._comparisons import (
     resolve_sizes,
     split_scores,
 )
-from sktune._validation import check_alpha, check_alternative
+from sktune._validation import check_alpha, check_alternative, check_int
 from sktune.stats._multitest import METHOD_ALIASES, multipletests
 from sktune.stats._two_models import bayesian_correlated_ttest, corrected_ttest
 
@@ -146,14 +144,7 @@ def compare_candidates(
             f"or None; got {correction!r}."
         )
     check_alpha(alpha)
-    if (
-        isinstance(n_resamples, bool)
-        or not isinstance(n_resamples, numbers.Integral)
-        or n_resamples < 1
-    ):
-        raise ValueError(
-            f"The 'n_resamples' parameter must be an int >= 1; got {n_resamples!r}."
-        )
+    check_int(n_resamples, "n_resamples")
     random_state = check_random_state(random_state)
     return _candidate_table(
         search,
