@@ -1,0 +1,411 @@
+"""A simulated 16-worker cluster: regret against wall-clock time.
+
+The trainable is a scikit-learn estimator whose "training" sleeps: ``fit``
+takes ``base * speed(params) * budget`` seconds, with ``speed`` from 1 to 10
+across the space (``1 + 9 * x5**2``: a third of the space is 5-10 times slower
+than the fastest configurations, the optimum about 5 times), and its score is
+minus the Hartmann-6 function of the parameters plus small per-fold noise, so
+the regret of any configuration is known. Sleeping fits cost no CPU, so the
+figures mean the same on a laptop as on the cluster they stand for, and the
+searches' own work (proposing points) is counted in the wall-clock time as it
+would be there.
+
+Every method gets 16 workers through joblib's threading backend
+(``joblib.parallel_config(backend="threading", n_jobs=16)``), 2-fold CV on the
+same folds, the same wall-clock budget and the same seeds, and stops once the
+budget is spent (the work in flight then finishes, and is not counted).
+
+- ``bayes-auto``: ``BayesSearchCV`` with its default ``n_points="auto"``
+  (batches of ``ceil(16 workers / 2 splits) = 8`` candidates).
+- ``bayes-n1``: ``n_points=1`` (the default until ``"auto"``): 2 fits in flight.
+- ``bayes-seq``: ``n_jobs=1``, one fit at a time.
+- ``optuna-tpe`` / ``optuna-gp``: ``study.optimize(objective, n_jobs=16)``,
+  16 trials in flight, each cross-validating its candidate fold after fold
+  (as ``OptunaSearchCV(n_jobs=16)`` does); a new trial starts as soon as one
+  ends (asynchronous), and both samplers account for running trials (TPE's
+  ``constant_liar`` is on by default in Optuna 5, its GP sampler conditions
+  on running trials).
+
+Reported, median over seeds: worker utilisation (seconds of fits in flight /
+(16 workers x wall time)), evaluations, regret of the incumbent (the candidate
+with the best observed mean CV score, at its noise-free value) after fixed
+wall-clock budgets, the time to reach a target regret within the budget, and
+the regret after a number of evaluations (sample efficiency, whatever the time
+they took).
+
+    OMP_NUM_THREADS=1 python benchmarks/simulated_cluster.py        # ~5 minutes
+    OMP_NUM_THREADS=1 python benchmarks/simulated_cluster.py --methods bayes-auto \\
+        optuna-tpe --seeds 0 --budget 6
+
+Another search is compared by adding a ``run_<name>(seed, args)`` function that
+returns :func:`trace`'s dict, and an entry in ``METHODS``.
+"""
+
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import argparse  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+import zlib  # noqa: E402
+
+import joblib  # noqa: E402
+import numpy as np  # noqa: E402
+from _common import hartmann6, optuna_study, save  # noqa: E402
+from sklearn.base import BaseEstimator, RegressorMixin  # noqa: E402
+from sklearn.model_selection import KFold, cross_val_score  # noqa: E402
+
+from sktune import BayesSearchCV, Real  # noqa: E402
+
+N_WORKERS = 16
+N_SPLITS = 2
+NAMES = [f"x{i}" for i in range(6)]
+BEST_SCORE = 3.32237  # minus Hartmann-6's minimum
+NOISE = 0.02  # standard deviation of a fold's score
+X = np.arange(64, dtype=float).reshape(-1, 1)  # a fold is known by its first row
+CV = KFold(N_SPLITS)
+
+
+def speed(params):
+    """Relative training time of a configuration, from 1 to 10."""
+    return 1.0 + 9.0 * params["x5"] ** 2
+
+
+def regret(params):
+    """Noise-free regret of a configuration at full budget."""
+    return BEST_SCORE + hartmann6(*(params[name] for name in NAMES))
+
+
+class _Fits:
+    """Start and end time of every fit, shared by the clones (thread-safe)."""
+
+    lock = threading.Lock()
+    intervals = []
+
+    @classmethod
+    def reset(cls):
+        with cls.lock:
+            cls.intervals = []
+
+    @classmethod
+    def add(cls, start, end):
+        with cls.lock:
+            cls.intervals.append((start, end))
+
+
+class SimulatedTrainable(RegressorMixin, BaseEstimator):
+    """Sleeps ``base * speed(params) * budget`` seconds in ``fit``; scores
+    minus Hartmann-6 of its parameters, less a learning-curve gap
+    ``0.5 * (1 - budget) ** 2``, plus per-fold noise (deterministic given the
+    parameters and the fold)."""
+
+    def __init__(
+        self, x0=0.5, x1=0.5, x2=0.5, x3=0.5, x4=0.5, x5=0.5, budget=1.0, base=0.25
+    ):
+        self.x0, self.x1, self.x2, self.x3, self.x4, self.x5 = x0, x1, x2, x3, x4, x5
+        self.budget = budget
+        self.base = base
+
+    def _params(self):
+        return {name: getattr(self, name) for name in NAMES}
+
+    def fit(self, X, y=None):
+        start = time.perf_counter()
+        time.sleep(self.base * speed(self._params()) * self.budget)
+        _Fits.add(start, time.perf_counter())
+        self.fold_ = int(X[0, 0])
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X))
+
+    def score(self, X, y=None):
+        params = self._params()
+        seed = zlib.crc32(np.array([params[n] for n in NAMES]).tobytes())
+        noise = np.random.default_rng([seed, self.fold_]).normal(0.0, NOISE)
+        gap = 0.5 * (1.0 - self.budget) ** 2
+        return -hartmann6(*params.values()) - gap + noise
+
+
+def space():
+    return {name: Real(0.0, 1.0) for name in NAMES}
+
+
+def trace(t0, end, known, params, observed):
+    """What one run leaves: when each evaluation's score was known (seconds
+    from the start), its parameters' regret, its observed mean score, and the
+    fits' busy time."""
+    known = np.asarray(known, dtype=float)
+    order = np.argsort(known, kind="stable")
+    with _Fits.lock:
+        intervals = np.array(_Fits.intervals).reshape(-1, 2) - t0
+    return {
+        "wall": end - t0,
+        "known": known[order].tolist(),
+        "regret": [regret(params[i]) for i in order],
+        "observed": [float(observed[i]) for i in order],
+        "fit_intervals": intervals.tolist(),
+    }
+
+
+# ---------------------------------------------------------------- methods
+def _bayes(seed, args, n_jobs=None, **kwargs):
+    """A BayesSearchCV run stopped by a callback once the budget is spent."""
+    _Fits.reset()
+    known = []
+
+    def clock(results):
+        now = time.perf_counter() - t0
+        known.extend([now] * (len(results["params"]) - len(known)))
+        return now >= args.budget
+
+    search = BayesSearchCV(
+        SimulatedTrainable(base=args.base),
+        space(),
+        n_iter=10_000,  # stopped by the clock
+        cv=CV,
+        n_jobs=n_jobs,
+        refit=False,
+        random_state=seed,
+        callbacks=clock,
+        **kwargs,
+    )
+    with joblib.parallel_config(backend="threading", n_jobs=N_WORKERS):
+        t0 = time.perf_counter()
+        search.fit(X)
+        end = time.perf_counter()
+    results = search.cv_results_
+    return trace(t0, end, known, results["params"], results["mean_test_score"])
+
+
+def run_bayes_auto(seed, args):
+    return _bayes(seed, args)
+
+
+def run_bayes_n1(seed, args):
+    return _bayes(seed, args, n_points=1)
+
+
+def run_bayes_seq(seed, args):
+    return _bayes(seed, args, n_jobs=1)
+
+
+def _optuna(sampler, seed, args):
+    """16 asynchronous trials, each cross-validating fold after fold."""
+    _Fits.reset()
+    study = optuna_study(sampler, seed)
+    lock = threading.Lock()
+    known, params, observed = [], [], []
+
+    def objective(trial):
+        candidate = {name: trial.suggest_float(name, 0.0, 1.0) for name in NAMES}
+        model = SimulatedTrainable(base=args.base, **candidate)
+        score = cross_val_score(model, X, cv=CV, n_jobs=1).mean()
+        with lock:
+            known.append(time.perf_counter() - t0)
+            params.append(candidate)
+            observed.append(score)
+        return score
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t0 = time.perf_counter()
+        study.optimize(objective, n_jobs=N_WORKERS, timeout=args.budget)
+        end = time.perf_counter()
+    return trace(t0, end, known, params, observed)
+
+
+def run_optuna_tpe(seed, args):
+    return _optuna("tpe", seed, args)
+
+
+def run_optuna_gp(seed, args):
+    return _optuna("gp", seed, args)
+
+
+METHODS = {
+    "bayes-auto": run_bayes_auto,
+    "bayes-n1": run_bayes_n1,
+    "bayes-seq": run_bayes_seq,
+    "optuna-tpe": run_optuna_tpe,
+    "optuna-gp": run_optuna_gp,
+}
+
+
+# --------------------------------------------------------------- figures
+def incumbent_regret(run, at):
+    """Regret of the best observed candidate known by ``at`` seconds (nan if
+    none is known yet)."""
+    known = np.asarray(run["known"])
+    seen = known <= at
+    if not seen.any():
+        return np.nan
+    observed = np.asarray(run["observed"])[seen]
+    return float(np.asarray(run["regret"])[seen][np.nanargmax(observed)])
+
+
+def time_to(run, target, budget):
+    """Seconds until the incumbent's regret is at most ``target`` (inf: not
+    within ``budget`` seconds)."""
+    for at in run["known"]:
+        if at <= budget and incumbent_regret(run, at) <= target:
+            return at
+    return np.inf
+
+
+def regret_after(run, n):
+    """Regret of the best observed of the first ``n`` evaluations (nan if the
+    run made fewer): sample efficiency, whatever the time it took."""
+    if len(run["known"]) < n:
+        return np.nan
+    observed = np.asarray(run["observed"][:n])
+    return float(np.asarray(run["regret"][:n])[np.nanargmax(observed)])
+
+
+def utilisation(run, until):
+    """Share of ``N_WORKERS * until`` seconds that fits were in flight."""
+    intervals = np.asarray(run["fit_intervals"]).reshape(-1, 2)
+    busy = np.clip(intervals, 0.0, until)
+    return float((busy[:, 1] - busy[:, 0]).sum() / (N_WORKERS * until))
+
+
+def _finite_or_none(value):
+    return value if np.isfinite(value) else None
+
+
+def _median(values):
+    """Median over the seeds; nan if any seed has none."""
+    return float(np.median(values))
+
+
+def summarise(runs, args):
+    checkpoints = [args.budget * k / 3 for k in (1, 2, 3)]
+    out = {}
+    for method, by_seed in runs.items():
+        rows = list(by_seed.values())
+        out[method] = {
+            "utilisation": _median([utilisation(r, args.budget) for r in rows]),
+            "evaluations": _median(
+                [sum(k <= args.budget for k in r["known"]) for r in rows]
+            ),
+            # None: no evaluation known by then in some seed
+            "regret_at": {
+                f"{at:.3g}s": _finite_or_none(
+                    _median([incumbent_regret(r, at) for r in rows])
+                )
+                for at in checkpoints
+            },
+            # None: not reached within the budget by at least half of the seeds
+            "time_to": {
+                f"{target:g}": _finite_or_none(
+                    _median([time_to(r, target, args.budget) for r in rows])
+                )
+                for target in args.targets
+            },
+            # None: fewer evaluations than that in some seed
+            "regret_after": {
+                str(n): _finite_or_none(_median([regret_after(r, n) for r in rows]))
+                for n in args.evaluations
+            },
+        }
+    return out
+
+
+def table(summary, args):
+    checkpoints = list(next(iter(summary.values()))["regret_at"])
+    head = (
+        f"{'method':<12}{'util':>6}{'evals':>7}"
+        + "".join(f"{'regret@' + c:>11}" for c in checkpoints)
+        + "".join(f"{'t(r<=' + f'{t:g}' + ')':>10}" for t in args.targets)
+        + "".join(f"{'r@' + str(n) + 'ev':>8}" for n in args.evaluations)
+    )
+    lines = [head, "-" * len(head)]
+    for method, s in summary.items():
+        lines.append(
+            f"{method:<12}{s['utilisation']:>6.0%}{s['evaluations']:>7.0f}"
+            + "".join(
+                f"{v:>11.3f}" if v is not None else f"{'-':>11}"
+                for v in s["regret_at"].values()
+            )
+            + "".join(
+                f"{v:>9.1f}s" if v is not None else f"{'-':>10}"
+                for v in s["time_to"].values()
+            )
+            + "".join(
+                f"{v:>8.3f}" if v is not None else f"{'-':>8}"
+                for v in s["regret_after"].values()
+            )
+        )
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--methods", nargs="+", default=list(METHODS))
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument(
+        "--budget", type=float, default=15.0, help="wall-clock seconds per run"
+    )
+    parser.add_argument(
+        "--base", type=float, default=0.25, help="seconds of the fastest fit"
+    )
+    parser.add_argument("--targets", nargs="+", type=float, default=[1.0, 0.5])
+    parser.add_argument(
+        "--evaluations",
+        nargs="+",
+        type=int,
+        default=[10, 20, 40],
+        help="report the regret after this many evaluations",
+    )
+    parser.add_argument("--out", default="simulated-cluster-bayes")
+    args = parser.parse_args()
+    for method in args.methods:
+        if method not in METHODS:
+            parser.error(f"unknown method {method!r}; choose from {list(METHODS)}")
+
+    runs = {method: {} for method in args.methods}
+    for seed in args.seeds:
+        for method in args.methods:
+            start = time.perf_counter()
+            runs[method][seed] = METHODS[method](seed, args)
+            run = runs[method][seed]
+            print(
+                f"seed {seed} {method:<12} {len(run['known']):>4} evaluations, "
+                f"final regret {incumbent_regret(run, args.budget):.3f}, "
+                f"{time.perf_counter() - start:.1f}s",
+                flush=True,
+            )
+    summary = summarise(runs, args)
+    print()
+    print(table(summary, args))
+    save(
+        args.out,
+        {
+            "settings": {
+                "workers": N_WORKERS,
+                "n_splits": N_SPLITS,
+                "budget_s": args.budget,
+                "base_fit_s": args.base,
+                "speed": "1 + 9 * x5**2",
+                "noise_sd_per_fold": NOISE,
+                "function": "hartmann6",
+                "seeds": args.seeds,
+                "targets": args.targets,
+                "evaluations": args.evaluations,
+            },
+            "summary": summary,
+            "runs": {
+                method: {
+                    str(seed): {k: v for k, v in run.items() if k != "fit_intervals"}
+                    for seed, run in by_seed.items()
+                }
+                for method, by_seed in runs.items()
+            },
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()
