@@ -536,8 +536,10 @@ def test_resume_loads_the_stored_models_and_redoes_only_the_unit_in_flight(
     path = copy_to(tmp_path)
     recorded = units(path)
     # files of the last unit's models only (Hyperband: of its promoted ones)
-    stored = {ref[0] for ref in recorded[-1]["models"] if isinstance(ref, list)}
-    assert model_files(path) and set(model_files(path)) <= stored
+    stored = [ref[0] for ref in recorded[-1]["models"] if isinstance(ref, list)]
+    assert model_files(path) == sorted(stored) != []
+    n_models = len(recorded[-1]["outs"])
+    assert len(stored) < n_models if kind == "hyperband" else len(stored) == n_models
     resumed = counting_search(kind, checkpoint=path)
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)  # nothing is retrained
@@ -700,9 +702,108 @@ def test_models_fitted_afresh_at_every_budget_are_rebuilt_not_stored(
         search(path).fit(X, y)
     assert not os.path.exists(f"{path}.models")
     recorded = units(path)
-    assert {ref for unit in recorded for ref in unit.get("models", [])} == {"restart"}
+    stored = {ref for unit in recorded for ref in unit.get("models", [])}
+    assert stored == {"restart", "dropped"}  # the promoted, and the others
     n_recorded = sum(o["fit_time"] > 0 for unit in recorded for o in unit["outs"])
     InterruptingClassifier.fits, InterruptingClassifier.stop_at = 0, None
     resumed = search(path).fit(X, y)
     assert InterruptingClassifier.fits == total - n_recorded  # nothing retrained
+    assert_same_search(reference, resumed)
+
+
+def test_a_model_that_cannot_be_pickled_is_retrained_on_resume(data, tmp_path):
+    from sklearn.preprocessing import FunctionTransformer
+
+    X, y = data
+    path = tmp_path / "search.jsonl"
+
+    def search(checkpoint=None):
+        estimator = make_pipeline(
+            FunctionTransformer(lambda Z: Z / 1000.0), SGDClassifier(random_state=0)
+        )
+        return PBTSearchCV(
+            estimator,
+            {"sgdclassifier__alpha": Real(1e-6, 1e-1, log=True)},
+            population_size=4,
+            n_steps=3,
+            cv=3,
+            random_state=0,
+            checkpoint=checkpoint,
+        )
+
+    reference = search().fit(X, y)
+    with pytest.warns(UserWarning, match="could not be pickled"):
+        search(str(path)).fit(X, y)
+    assert {ref for unit in units(path) for ref in unit.get("models", [])} == {
+        "unsaved"
+    }
+    cut(path, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # retrained, as recorded
+        warnings.filterwarnings("ignore", "[0-9]+ models could not be pickled")
+        resumed = search(str(path)).fit(X, y)
+    assert_same_search(reference, resumed)
+
+
+@pytest.mark.skorch
+@pytest.mark.parametrize("kind", ["hyperband", "pbt"])
+def test_a_skorch_net_resumes_from_its_stored_weights(kind, tmp_path, monkeypatch):
+    torch = pytest.importorskip("torch")
+    skorch = pytest.importorskip("skorch")
+    from sktune.search import _journal
+
+    X, y = load_iris(return_X_y=True)
+    X, y = StandardScaler().fit_transform(X).astype(np.float32), y.astype(np.int64)
+    torch.set_num_threads(1)
+
+    def search(checkpoint=None):
+        torch.manual_seed(0)
+        module = torch.nn.Sequential(
+            torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 3)
+        )
+        net = skorch.NeuralNetClassifier(
+            module,
+            criterion=torch.nn.CrossEntropyLoss,
+            max_epochs=6,
+            batch_size=32,
+            train_split=None,
+            verbose=0,
+        )
+        space = {"lr": Real(1e-3, 0.5, log=True)}
+        if kind == "hyperband":
+            return HyperbandSearchCV(
+                net, space, n_iter=6, cv=3, random_state=0, checkpoint=checkpoint
+            )
+        return PBTSearchCV(
+            net, space, population_size=4, cv=3, random_state=0, checkpoint=checkpoint
+        )
+
+    epochs = []
+    partial_fit = skorch.NeuralNet.partial_fit
+    monkeypatch.setattr(
+        skorch.NeuralNet,
+        "partial_fit",
+        lambda net, *a, **k: epochs.append(1) or partial_fit(net, *a, **k),
+    )
+    reference = search().fit(X, y)
+    total = len(epochs)
+    record = _journal.Journal.record
+
+    def dies_after_the_first_unit(journal, *args, **kwargs):
+        record(journal, *args, **kwargs)
+        raise KeyboardInterrupt  # with the unit on disk, before its sweep
+
+    path = str(tmp_path / "search.jsonl")
+    monkeypatch.setattr(_journal.Journal, "record", dies_after_the_first_unit)
+    epochs.clear()
+    with pytest.raises(KeyboardInterrupt):
+        search(path).fit(X, y)
+    done = len(epochs)
+    monkeypatch.setattr(_journal.Journal, "record", record)
+    assert model_files(path)
+    epochs.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        resumed = search(path).fit(X, y)
+    assert done + len(epochs) == total  # nothing retrained
     assert_same_search(reference, resumed)

@@ -12,6 +12,7 @@ from sklearn.linear_model import SGDClassifier
 
 from sktune import Categorical, Integer, PBTSearchCV, Real
 from sktune.schedules._pbt import perturb, truncation_selection
+from sktune.search._incremental import _Candidate
 from sktune.space import Space
 
 
@@ -139,11 +140,8 @@ def test_exploit_copies_fold_models_independently_and_explore_sets_them_live(iri
     search = _search(resample_probability=0.0)
     space = Space(search.param_distributions)
 
-    class Member:
-        pass
-
-    winner, loser = Member(), Member()
-    winner.params = {"alpha": 1e-3, "eta0": 0.1, "learning_rate": "constant"}
+    params = {"alpha": 1e-3, "eta0": 0.1, "learning_rate": "constant"}
+    winner, loser = _Candidate(params, 2, seed=0), _Candidate({}, 2, seed=1)
     winner.models = [SGDClassifier(**winner.params).fit(X, y) for _ in range(2)]
     winner.done, winner.space, winner.schedule, winner.slot = (
         1,
@@ -151,8 +149,7 @@ def test_exploit_copies_fold_models_independently_and_explore_sets_them_live(iri
         [dict(winner.params)],
         3,
     )
-    winner.trail, winner.stale = [(dict(winner.params), 1, 0)], False
-    loser.models = [None, None]
+    winner.trail = [(dict(winner.params), 1, 0)]
     search._exploit_and_explore(
         loser, winner, {"alpha"}, (1.2,), np.random.RandomState(0)
     )

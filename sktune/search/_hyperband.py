@@ -1,5 +1,6 @@
 """HyperbandSearchCV: successive halving over brackets, continuing models."""
 
+import functools
 import numbers
 import warnings
 
@@ -14,6 +15,15 @@ from sktune.utils._sklearn_compat import Interval, StrOptions
 
 # Scores at one budget needed before the GP models it (``sampler="bayes"``).
 _MIN_MODEL_POINTS = 10
+
+
+def _promoted(scores, n):
+    """Indices of the best ``n`` scores, best first. Only a score promotes:
+    a NaN (failed fit or scorer) never does, and a rung with no score ends
+    its bracket."""
+    scored = np.flatnonzero(np.isfinite(scores))
+    order = scored[np.argsort(-scores[scored], kind="stable")]
+    return order[:n]
 
 
 def _key(spaces, point):
@@ -346,22 +356,21 @@ n_splits_, multimetric_
             params = self._sample(spaces, bracket.n_candidates[0], engine, rng)
             candidates = engine.new_candidates(params)
             for rung, budget in enumerate(bracket.budgets):
+                last = rung + 1 == len(bracket.budgets)
+                n_next = None if last else bracket.n_candidates[rung + 1]
                 scores = engine.advance(
                     candidates,
                     budget,
                     {"bracket": bracket.index, "rung": rung},
-                    continued=rung + 1 < len(bracket.budgets),
+                    # only the promoted go on: a checkpoint stores theirs
+                    continued=False if last else functools.partial(_promoted, n=n_next),
                 )
                 self.n_resources_.append(budget)
                 self.n_candidates_.append(len(candidates))
                 for candidate, score in zip(candidates, scores):
                     engine.history.append((candidate.params, budget, score))
-                if rung + 1 < len(bracket.budgets):
-                    # Only a score promotes: a NaN (failed fit or scorer) never
-                    # does, and a rung with no score ends its bracket.
-                    scored = np.flatnonzero(np.isfinite(scores))
-                    order = scored[np.argsort(-scores[scored], kind="stable")]
-                    keep = order[: bracket.n_candidates[rung + 1]]
+                if not last:
+                    keep = _promoted(scores, n_next)
                     if not len(keep):
                         warnings.warn(
                             f"Every candidate of bracket {bracket.index} scored NaN "

@@ -371,9 +371,11 @@ class _Engine:
     def advance(self, candidates, budget, more, continued=True):
         """Bring every candidate to ``budget`` and record one row each.
 
-        ``continued`` says whether the schedule may train some of these
-        models further (False at the last rung of a bracket, the last PBT
-        step): a checkpoint then stores them (see :meth:`_store`). The
+        ``continued`` says which of these models the schedule trains
+        further, for a checkpoint to store them (see :meth:`_store`): True
+        (all: a PBT step), False (none: the last rung of a bracket, the last
+        PBT step), or a function of the mean scores (as returned) giving the
+        indices of the candidates that go on (Hyperband's promotion). The
         schedule must not continue candidates of earlier calls: their model
         files are deleted once this call's are on disk.
 
@@ -444,8 +446,12 @@ class _Engine:
         with interrupts_deferred():
             if self.journal is not None:
                 content = {"outs": [clean_out(o) for o in outs]}
-                if continued:
-                    content["models"] = self._store(candidates)
+                if callable(continued):
+                    going_on = continued(self._mean_scores(outs, len(candidates)))
+                else:
+                    going_on = range(len(candidates)) if continued else ()
+                if len(going_on):
+                    content["models"] = self._store(candidates, set(going_on))
                 else:
                     for c in candidates:
                         c.snapshot = None
@@ -455,8 +461,8 @@ class _Engine:
             self._record(candidates, budget, outs, more)
         return self._progressed(self._mean_scores(outs, len(candidates)))
 
-    def _store(self, candidates):
-        """Store the fold models of ``candidates`` with the journal.
+    def _store(self, candidates, going_on):
+        """Store the fold models of the candidates at indices ``going_on``.
 
         Returns what the journal line records of each (candidate, fold), in
         order, and sets each candidate's ``snapshot`` to its folds' part:
@@ -464,14 +470,17 @@ class _Engine:
         model (its fit failed); ``"restart"`` for a model that the next
         advance fits afresh (``"n_samples"``, ``"restart"``: rebuilt from
         the parameters); ``"unsaved"`` for a model that pickling refused
-        (retrained along its trail on resume).
+        (retrained along its trail on resume); ``"dropped"`` for a model
+        that does not go on.
         """
         unit = self.journal.n_units
         refs, refused = [], []
         for i, c in enumerate(candidates):
             snapshot = []
             for k, model in enumerate(c.models):
-                if model is None:
+                if i not in going_on:
+                    ref = "dropped"
+                elif model is None:
                     ref = None
                 elif _restarts(model, self.resource):
                     ref = "restart"
@@ -523,7 +532,7 @@ class _Engine:
         for c in candidates:
             for k in range(self.n_splits):
                 ref = None if c.snapshot is None else c.snapshot[k]
-                if c.snapshot is None or ref == "unsaved":
+                if c.snapshot is None or ref in ("unsaved", "dropped"):
                     retrain.append((c, k))
                 elif ref is None:
                     c.models[k] = None  # its fit had failed
@@ -554,8 +563,8 @@ class _Engine:
                 UserWarning,
                 stacklevel=4,
             )
-        models = (
-            self.parallel(
+        if retrain:
+            models = self.parallel(
                 delayed(_retrain)(
                     clone(base),
                     c.trail,
@@ -570,11 +579,8 @@ class _Engine:
                 )
                 for c, k in retrain
             )
-            if retrain
-            else []
-        )
-        for (c, k), model in zip(retrain, models):
-            c.models[k] = model
+            for (c, k), model in zip(retrain, models):
+                c.models[k] = model
         for c in candidates:
             for model in c.models:
                 if model is not None:
