@@ -14,7 +14,7 @@ its test rows, so the outer scores are honest; the inner best scores show how
 much a search's own estimate flatters itself (optimism). The two families'
 outer scores are paired fold by fold and compared with the corrected
 resampled t-test and the correlated Bayesian t-test (1 point of accuracy as
-the region of practical equivalence). Runs in about a minute on two cores.
+the region of practical equivalence). Runs in about a minute on two cores::
 
     python examples/nested_cv.py
 """
@@ -99,3 +99,5 @@ if comparison.pvalue < 0.05:
     print(f"The {winner} is significantly better at the 5% level.")
 else:
     print("Not a significant difference at the 5% level: the better mean may be luck.")
+
+# sphinx_gallery_thumbnail_path = "images/nested.png"

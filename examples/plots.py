@@ -1,5 +1,5 @@
-"""Every view of sktune.plot on small real searches, saved as PNG files.
-=====================================================================
+"""Every view of sktune.plot on small real searches, saved as PNG files
+====================================================================
 
 Renders the pictures of docs/plots.md: a Bayesian and a random search of
 the quickstart's extra trees on scikit-learn's handwritten digits (five
@@ -8,7 +8,7 @@ classifier, nested cross-validation of an SVM, a critical-difference
 diagram of five classifiers over ten synthetic data sets, a Pareto front
 of precision against recall, and a learning-rate range test of a small
 MLP. Needs matplotlib
-(``pip install "sktune[plot]"``); runs in about a minute on two cores.
+(``pip install "sktune[plot]"``); runs in about a minute on two cores::
 
     python examples/plots.py --out docs/images   # the documentation's pictures
     python examples/plots.py                     # into ./sktune-plots
@@ -203,3 +203,5 @@ save(plot_pareto(trees).figure, "pareto.png")
 net = MLPClassifier(hidden_layer_sizes=(32,), solver="sgd", random_state=0)
 result = lr_range_test(net, X / 16, y, min_lr=1e-4, max_lr=10, random_state=0)
 save(plot_lr_range(result).figure, "lr_range.png")
+
+# sphinx_gallery_thumbnail_path = "images/parallel_coordinates.png"

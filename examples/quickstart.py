@@ -1,5 +1,5 @@
-"""Quickstart: why swap RandomizedSearchCV for BayesSearchCV.
-==========================================================
+"""Quickstart: why swap RandomizedSearchCV for BayesSearchCV
+=========================================================
 
 Tunes an extra-trees classifier (a small forest of 15 trees, to stay fast) on
 scikit-learn's bundled handwritten digits over four hyperparameters
@@ -23,7 +23,7 @@ and tested with sktune.stats:
 Runs in under a minute on two cores (about 40 s). With ``--plot PATH`` it
 also saves the convergence of both searches over the seeds (median and
 interquartile band) as a picture, if matplotlib is installed
-(``pip install "sktune[plot]"``).
+(``pip install "sktune[plot]"``)::
 
     python examples/quickstart.py
     python examples/quickstart.py --plot convergence.png
@@ -158,3 +158,5 @@ if args.plot:
         ax = plot_convergence(fitted)
         ax.figure.savefig(args.plot, dpi=100)
         print(f"Convergence plot saved to {args.plot}")
+
+# sphinx_gallery_thumbnail_path = "images/convergence.png"

@@ -8,10 +8,15 @@ A block whose first line starts with ``>>>`` is a doctest and is checked with
 ``--doctest-glob``). A block that imports a third-party module that is not
 installed (ray; dask or torch without their extras) is skipped with that
 reason; a missing ``sktune`` name is a failure. Shell blocks are not run.
+The documentation site builds these pages as they are (myst-parser), so it
+does not run the blocks again. Every public name must also be listed in
+docs/reference.rst, the site's API reference.
 """
 
 import ast
+import importlib
 import importlib.util
+import inspect
 import os
 import re
 import subprocess
@@ -137,3 +142,62 @@ def test_block_runs(path, line, code, tmp_path):
         f"the block at {path.relative_to(ROOT)}:{line} failed "
         f"(exit {result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
     )
+
+
+# The site's API reference (docs/reference.rst) lists names for autosummary,
+# which generates a page for each from its docstring; a public name missing
+# from the list would have no page.
+PUBLIC_MODULES = [
+    "sktune",
+    "sktune.space",
+    "sktune.optimize",
+    "sktune.nested",
+    "sktune.stats",
+    "sktune.refit",
+    "sktune.importance",
+    "sktune.plot",
+]
+DIRECTIVE = re.compile(r"^\.\. (module|currentmodule|autosummary)::\s*(\S*)")
+
+
+def _reference_entries():
+    """Full names listed by docs/reference.rst's autosummary directives."""
+    entries, module, in_summary = [], None, False
+    for line in (ROOT / "docs" / "reference.rst").read_text().splitlines():
+        match = DIRECTIVE.match(line)
+        if match:
+            kind, name = match.groups()
+            if kind == "autosummary":
+                in_summary = True
+            else:
+                module, in_summary = name, False
+        elif in_summary and line.startswith("   ") and not line.strip().startswith(":"):
+            entries.append(f"{module}.{line.strip()}")
+        elif in_summary and line.strip() and not line.startswith(" "):
+            in_summary = False
+    return entries
+
+
+def _resolve(full_name):
+    module, _, attr = full_name.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError):
+        owner, _, sub = module.rpartition(".")
+        return getattr(getattr(importlib.import_module(owner), sub), attr)
+
+
+def test_reference_lists_every_public_name():
+    entries = _reference_entries()
+    documented = {id(_resolve(name)) for name in entries}
+    missing = []
+    for module_name in PUBLIC_MODULES:
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if name.startswith("__") or inspect.ismodule(obj):
+                continue
+            if id(obj) not in documented:
+                missing.append(f"{module_name}.{name}")
+    assert len(entries) > 40
+    assert not missing, f"docs/reference.rst lists no page for {missing}"
