@@ -945,15 +945,12 @@ class BayesSearchCV(BaseSearchCV):
         if inherited is not None:
             # what was inherited, not how it was passed: warm_start=True and a
             # fitted search carry their results outside get_params
-            header["different warm_start results"] = joblib.hash(
+            header["warm_start"] = joblib.hash(
                 ([params_key(p) for p in inherited.params], inherited.scores.tolist())
             )
         if self.n_points == "auto":
             # the batch size, and so the candidates, follow the workers
-            header[
-                "another batch size (n_points='auto' sizes batches from n_jobs "
-                "and the joblib backend: resume with the same ones)"
-            ] = batch_size
+            header["batch_size"] = batch_size
         return Journal(self.checkpoint, header)
 
     def _evaluate_last_replayed(self, evaluate_candidates, cv, search_ctx):

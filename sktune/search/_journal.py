@@ -179,6 +179,11 @@ _WHAT = {
     "error_score": "a different error_score",
     "data": "different data (X, y)",
     "splits": "different CV splits",
+    "warm_start": "different warm_start results",
+    "batch_size": (
+        "another batch size (n_points='auto' sizes batches from n_jobs and the "
+        "joblib backend: resume with the same ones)"
+    ),
 }
 
 
