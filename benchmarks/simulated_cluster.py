@@ -37,6 +37,9 @@ they took).
     OMP_NUM_THREADS=1 python benchmarks/simulated_cluster.py --methods bayes-auto \\
         optuna-tpe --seeds 0 --budget 6
 
+``--hyperband`` runs the Hyperband comparison instead (synchronous, ASHA,
+Optuna's ``SuccessiveHalvingPruner``; see ``hyperband_main``), ~3 minutes.
+
 Another search is compared by adding a ``run_<name>(seed, args)`` function that
 returns :func:`trace`'s dict, and an entry in ``METHODS``.
 """
@@ -407,5 +410,271 @@ def main():
     )
 
 
+# ------------------------------------------------- Hyperband: synchronous
+# against asynchronous successive halving (ASHA) and Optuna's pruner.
+#
+#     OMP_NUM_THREADS=1 python benchmarks/simulated_cluster.py --hyperband
+#
+# The trainable learns by passes of ``partial_fit``: each sleeps
+# ``base * speed(params)`` seconds, and its score after ``n`` of ``R`` passes
+# is minus Hartmann-6, less ``0.5 * (1 - n / R) ** 2``, plus per-fold noise.
+# Every method runs one bracket of successive halving from 1 to R = 27 passes
+# (factor 3) over 243 random configurations (--n-configurations), 2-fold CV,
+# 16 threading workers, to its end. Reported (median over seeds):
+# utilisation, wall time, the time until the best configuration scored at the
+# full budget has at most the target regret, and the regret of that best at
+# the end.
+HB_R = 27
+HB_N = 243
+
+
+class _Scores:
+    """Every score: (time, params, passes, score), shared by the clones."""
+
+    lock = threading.Lock()
+    rows = []
+
+    @classmethod
+    def reset(cls):
+        with cls.lock:
+            cls.rows = []
+
+
+class SimulatedIncremental(RegressorMixin, BaseEstimator):
+    """One pass of ``partial_fit`` sleeps ``base * speed(params)``; the score
+    improves with the passes (see above)."""
+
+    def __init__(
+        self, x0=0.5, x1=0.5, x2=0.5, x3=0.5, x4=0.5, x5=0.5, max_iter=HB_R, base=0.01
+    ):
+        self.x0, self.x1, self.x2, self.x3, self.x4, self.x5 = x0, x1, x2, x3, x4, x5
+        self.max_iter = max_iter
+        self.base = base
+
+    def _params(self):
+        return {name: getattr(self, name) for name in NAMES}
+
+    def partial_fit(self, X, y=None):
+        start = time.perf_counter()
+        time.sleep(self.base * speed(self._params()))
+        _Fits.add(start, time.perf_counter())
+        self.fold_ = int(X[0, 0])
+        self.n_passes_ = getattr(self, "n_passes_", 0) + 1
+        return self
+
+    def fit(self, X, y=None):
+        self.n_passes_ = 0
+        for _ in range(self.max_iter):
+            self.partial_fit(X, y)
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X))
+
+    def score(self, X, y=None):
+        params = self._params()
+        seed = zlib.crc32(np.array([params[n] for n in NAMES]).tobytes())
+        noise = np.random.default_rng([seed, self.fold_]).normal(0.0, NOISE)
+        gap = 0.5 * (1.0 - self.n_passes_ / HB_R) ** 2
+        value = -hartmann6(*params.values()) - gap + noise
+        with _Scores.lock:
+            _Scores.rows.append(
+                (time.perf_counter(), tuple(params.values()), self.n_passes_, value)
+            )
+        return value
+
+
+def hb_trace(t0, end):
+    """Evaluations at the full budget (both folds scored), in time order."""
+    folds = {}
+    with _Scores.lock:
+        for at, key, passes, value in _Scores.rows:
+            if passes == HB_R:
+                folds.setdefault(key, []).append((at - t0, value))
+    full = sorted(
+        (max(a for a, _ in v), dict(zip(NAMES, k)), np.mean([s for _, s in v]))
+        for k, v in folds.items()
+        if len(v) == N_SPLITS
+    )
+    with _Fits.lock:
+        intervals = np.array(_Fits.intervals).reshape(-1, 2) - t0
+    return {
+        "wall": end - t0,
+        "known": [a for a, _, _ in full],
+        "regret": [regret(p) for _, p, _ in full],
+        "observed": [float(o) for _, _, o in full],
+        "fit_intervals": intervals.tolist(),
+    }
+
+
+def _hyperband(seed, args, asynchronous):
+    from sktune import HyperbandSearchCV
+
+    _Fits.reset()
+    _Scores.reset()
+    search = HyperbandSearchCV(
+        SimulatedIncremental(base=args.base),
+        space(),
+        resource="max_iter",
+        min_resource=1,
+        max_resource=HB_R,
+        factor=3,
+        n_iter=args.n_configurations,
+        cv=CV,
+        refit=False,
+        random_state=seed,
+        asynchronous=asynchronous,
+    )
+    with joblib.parallel_config(backend="threading", n_jobs=N_WORKERS):
+        t0 = time.perf_counter()
+        search.fit(X)
+        end = time.perf_counter()
+    return hb_trace(t0, end)
+
+
+def run_hyperband_sync(seed, args):
+    return _hyperband(seed, args, asynchronous=False)
+
+
+def run_hyperband_async(seed, args):
+    return _hyperband(seed, args, asynchronous=True)
+
+
+def run_optuna_sha(seed, args):
+    """``SuccessiveHalvingPruner`` (rungs 1, 3, 9, 27 passes) on as many
+    random trials as the bracket's configurations, 16 at a time; each step
+    trains both folds one pass."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    _Fits.reset()
+    _Scores.reset()
+    study = optuna.create_study(
+        direction="maximize",
+        sampler=optuna.samplers.RandomSampler(seed=seed),
+        pruner=optuna.pruners.SuccessiveHalvingPruner(
+            min_resource=1, reduction_factor=3
+        ),
+    )
+    folds = list(CV.split(X))
+
+    def objective(trial):
+        candidate = {name: trial.suggest_float(name, 0.0, 1.0) for name in NAMES}
+        models = [SimulatedIncremental(base=args.base, **candidate) for _ in folds]
+        for step in range(1, HB_R + 1):
+            scores = [
+                m.partial_fit(X[train]).score(X[test])
+                for m, (train, test) in zip(models, folds)
+            ]
+            trial.report(float(np.mean(scores)), step)
+            if trial.should_prune():
+                raise optuna.TrialPruned()
+        return float(np.mean(scores))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t0 = time.perf_counter()
+        study.optimize(objective, n_trials=args.n_configurations, n_jobs=N_WORKERS)
+        end = time.perf_counter()
+    return hb_trace(t0, end)
+
+
+HB_METHODS = {
+    "hyperband-sync": run_hyperband_sync,
+    "hyperband-async": run_hyperband_async,
+    "optuna-sha": run_optuna_sha,
+}
+
+
+def hyperband_main(argv):
+    parser = argparse.ArgumentParser(description="Hyperband on the simulation")
+    parser.add_argument("--methods", nargs="+", default=list(HB_METHODS))
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument(
+        "--base", type=float, default=0.03, help="seconds of the fastest pass"
+    )
+    parser.add_argument("--target", type=float, default=None)
+    parser.add_argument(
+        "--n-configurations", type=int, default=HB_N, help="of the bracket"
+    )
+    parser.add_argument("--out", default="simulated-cluster-hyperband")
+    args = parser.parse_args(argv)
+    runs = {method: {} for method in args.methods}
+    for seed in args.seeds:
+        for method in args.methods:
+            run = runs[method][seed] = HB_METHODS[method](seed, args)
+            print(
+                f"seed {seed} {method:<16} wall {run['wall']:.2f}s, util "
+                f"{utilisation(run, run['wall']):.0%}, {len(run['known'])} at full "
+                f"budget, final regret {incumbent_regret(run, run['wall']):.3f}",
+                flush=True,
+            )
+    summary = {}
+    for method, by_seed in runs.items():
+        rows = list(by_seed.values())
+        finals = [incumbent_regret(r, r["wall"]) for r in rows]
+        summary[method] = {
+            "wall_s": _median([r["wall"] for r in rows]),
+            "utilisation": _median([utilisation(r, r["wall"]) for r in rows]),
+            "final_regret": _median(finals),
+            "per_seed_final_regret": finals,
+        }
+    # the target: the synchronous search's final regret in each seed (the
+    # quality it ends with), unless given
+    for method, by_seed in runs.items():
+        times = []
+        for seed, run in by_seed.items():
+            if args.target is not None:
+                target = args.target
+            elif "hyperband-sync" in runs:
+                sync = runs["hyperband-sync"][seed]
+                target = incumbent_regret(sync, sync["wall"])
+            else:
+                target = 0.5
+            times.append(time_to(run, target + 1e-12, run["wall"]))
+        summary[method]["time_to_target_s"] = _finite_or_none(_median(times))
+        summary[method]["per_seed_time_to_target_s"] = [
+            _finite_or_none(t) for t in times
+        ]
+    print()
+    print(f"{'method':<18}{'util':>6}{'wall':>8}{'t(target)':>11}{'regret':>8}")
+    for method, s in summary.items():
+        t = s["time_to_target_s"]
+        print(
+            f"{method:<18}{s['utilisation']:>6.0%}{s['wall_s']:>7.2f}s"
+            + (f"{t:>10.2f}s" if t is not None else f"{'-':>11}")
+            + f"{s['final_regret']:>8.3f}"
+        )
+    save(
+        args.out,
+        {
+            "settings": {
+                "workers": N_WORKERS,
+                "n_splits": N_SPLITS,
+                "base_pass_s": args.base,
+                "max_resource": HB_R,
+                "factor": 3,
+                "n_configurations": args.n_configurations,
+                "speed": "1 + 9 * x5**2",
+                "seeds": args.seeds,
+                "target": args.target or "the synchronous search's final regret",
+            },
+            "summary": summary,
+            "runs": {
+                method: {
+                    str(seed): {k: v for k, v in run.items() if k != "fit_intervals"}
+                    for seed, run in by_seed.items()
+                }
+                for method, by_seed in runs.items()
+            },
+        },
+    )
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if "--hyperband" in sys.argv:
+        hyperband_main([a for a in sys.argv[1:] if a != "--hyperband"])
+    else:
+        main()

@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.base import is_classifier
 
 from sktune.optimize import Optimizer
+from sktune.schedules._asha import ASHABracket
 from sktune.schedules._hyperband import Bracket, hyperband_brackets
 from sktune.search._incremental import BaseIncrementalSearchCV
 from sktune.space import point_key, sample_distinct, total_size, warn_small_space
@@ -98,6 +99,21 @@ class HyperbandSearchCV(BaseIncrementalSearchCV):
         Thompson sampling (:meth:`sktune.optimize.Optimizer.sample`) from a
         Gaussian process fitted to the scores at the largest such budget,
         and one third from the prior.
+    asynchronous : bool, default=False
+        Run asynchronous successive halving (ASHA, Li et al., 2020) instead
+        of waiting for each rung to finish: whenever a worker is free it
+        promotes the best configuration, at the highest rung that has one,
+        among the top ``1 / factor`` of those finished at its rung and not
+        yet promoted, else starts a new configuration at the bottom rung
+        (until the bracket's number of configurations has started). Several
+        brackets are interleaved: a free worker takes the next job of the
+        first bracket that has one. Each (configuration, fold) is one task,
+        so fast configurations climb the rungs while slow ones still train;
+        a few early promotions may be ones synchronous halving would not
+        have made, so the upper rungs may hold a few more rows. With
+        ``n_jobs=1`` the order of jobs, and so the result, is reproducible;
+        with more workers it depends on which tasks finish first. Not
+        compatible with ``checkpoint`` yet.
     scoring, n_jobs, refit, cv, verbose, random_state, error_score, \
 return_train_score
         As for :class:`~sktune.BayesSearchCV`. Evaluations run in parallel
@@ -203,6 +219,7 @@ n_splits_, multimetric_
             Interval(numbers.Integral, 1, None, closed="left"),
         ],
         "sampler": [StrOptions({"random", "bayes"})],
+        "asynchronous": ["boolean"],
     }
     _skip_converged = True
 
@@ -218,6 +235,7 @@ n_splits_, multimetric_
         factor=3,
         n_brackets="auto",
         sampler="random",
+        asynchronous=False,
         scoring=None,
         n_jobs=None,
         refit=True,
@@ -248,6 +266,7 @@ n_splits_, multimetric_
         self.factor = factor
         self.n_brackets = n_brackets
         self.sampler = sampler
+        self.asynchronous = asynchronous
         self.random_state = random_state
         self.checkpoint = checkpoint
         self.param_grid = param_grid
@@ -349,9 +368,19 @@ n_splits_, multimetric_
         brackets = self._brackets(spaces, min_resource, max_resource)
         return sum(sum(bracket.n_candidates) for bracket in brackets)
 
+    def _check_settings(self):
+        if self.asynchronous and self.checkpoint is not None:
+            raise ValueError(
+                "checkpoint is not supported with asynchronous=True yet; pass "
+                "checkpoint=None, or asynchronous=False to checkpoint every rung."
+            )
+
     def _run_schedule(self, engine, spaces, min_resource, max_resource, rng):
         brackets = self._brackets(spaces, min_resource, max_resource, warn=True)
         self.brackets_, self.n_resources_, self.n_candidates_ = [], [], []
+        if self.asynchronous:
+            self._run_asynchronous(engine, brackets, spaces, rng)
+            return
         for bracket in brackets:
             params = self._sample(spaces, bracket.n_candidates[0], engine, rng)
             candidates = engine.new_candidates(params)
@@ -388,6 +417,63 @@ n_splits_, multimetric_
                     "bracket": bracket.index,
                     "n_candidates": list(bracket.n_candidates),
                     "budgets": list(bracket.budgets),
+                }
+            )
+
+    def _run_asynchronous(self, engine, brackets, spaces, rng):
+        """ASHA in every bracket, the brackets interleaved.
+
+        A free worker takes the next job of the first bracket that has one
+        (:meth:`ASHABracket.get_job`: a promotion, else a new configuration);
+        so a later bracket starts as soon as an earlier one waits only on
+        running jobs, as in the asynchronous Hyperband of Li et al. (2020).
+        A bracket draws its configurations when it starts (after the earlier
+        brackets' first results, for ``sampler="bayes"``).
+        """
+        states = [
+            ASHABracket(b.budgets, b.n_candidates[0], self.factor) for b in brackets
+        ]
+        drawn = [None] * len(brackets)  # each bracket's candidates
+        where = {}  # id(candidate) -> (bracket position, config number)
+
+        def next_job():
+            for i, (bracket, state) in enumerate(zip(brackets, states)):
+                if drawn[i] is None:
+                    if state.n_started == state.n_configurations:
+                        continue
+                    params = self._sample(spaces, state.n_configurations, engine, rng)
+                    drawn[i] = engine.new_candidates(params)
+                    state.n_configurations = len(drawn[i])
+                    for config, c in enumerate(drawn[i]):
+                        where[id(c)] = (i, config)
+                job = state.get_job()
+                if job is not None:
+                    config, rung = job
+                    more = {"bracket": bracket.index, "rung": rung}
+                    return drawn[i][config], bracket.budgets[rung], more
+            return None
+
+        def finished(candidate, budget, more, score):
+            i, config = where[id(candidate)]
+            state = states[i]
+            state.report(config, more["rung"], score)
+            engine.history.append((candidate.params, budget, score))
+            if more["rung"] + 1 == state.n_rungs:
+                engine.drop([candidate])  # the last rung: never trained further
+            if state.finished:
+                engine.drop(drawn[i])
+
+        engine.advance_async(next_job, finished)
+        for bracket, state in zip(brackets, states):
+            counts = state.n_candidates()
+            n_rungs = sum(1 for n in counts if n)
+            self.n_resources_.extend(bracket.budgets[:n_rungs])
+            self.n_candidates_.extend(counts[:n_rungs])
+            self.brackets_.append(
+                {
+                    "bracket": bracket.index,
+                    "n_candidates": counts[:n_rungs],
+                    "budgets": list(bracket.budgets[:n_rungs]),
                 }
             )
 

@@ -9,6 +9,7 @@ look exactly like scikit-learn's. Subclasses write only their schedule, in
 ``_run_schedule(engine, spaces, min_resource, max_resource, random_state)``.
 """
 
+import concurrent.futures
 import copy
 import numbers
 import os
@@ -16,11 +17,12 @@ import pickle
 import time
 import traceback
 import warnings
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs, parallel_config
+from joblib.parallel import BACKENDS, ThreadingBackend, get_active_backend
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state, indexable
@@ -292,6 +294,58 @@ def _score(model, X, y, rows, train, scorer, score_params, error_score, errors):
                 errors.append(value)
                 scores[name] = error_score
     return scores
+
+
+class _Workers:
+    """Up to ``effective_n_jobs(n_jobs)`` tasks in flight, each through joblib.
+
+    joblib's ``Parallel`` reads its input ahead (``n_jobs`` tasks at a
+    time) and from its callback thread, so a task chosen there would not see
+    the latest results: ASHA's choice of the next job would lag behind. Here
+    each task is submitted on its own, when a worker is free: a thread of
+    this process runs it with ``Parallel(n_jobs)`` under a
+    ``parallel_config`` of the active backend's name (loky, multiprocessing,
+    dask, ray: the backend's own workers run it; their executors or clients
+    are shared between the calls), or
+    directly under the threading backend, whose workers are such threads.
+    With one worker the task runs at once, in this thread.
+    """
+
+    def __init__(self, n_jobs):
+        # read in the caller's thread: joblib's configuration is thread-local
+        self.n_workers = max(1, effective_n_jobs(n_jobs))
+        backend, _ = get_active_backend()
+        self.name = None
+        if not isinstance(backend, ThreadingBackend):
+            self.name = next(
+                (n for n, cls in BACKENDS.items() if type(backend) is cls), None
+            )
+        self.executor = None
+
+    def __enter__(self):
+        if self.n_workers > 1:
+            self.executor = concurrent.futures.ThreadPoolExecutor(self.n_workers)
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.executor is not None:
+            # after an error or Ctrl-C, start nothing more; running tasks end
+            self.executor.shutdown(wait=exc_info[0] is None, cancel_futures=True)
+
+    def submit(self, func, *args):
+        if self.executor is None:
+            future = concurrent.futures.Future()
+            future.set_result(func(*args))
+            return future
+        if self.name is None:
+            return self.executor.submit(func, *args)
+        return self.executor.submit(self._run, func, args)
+
+    def _run(self, func, args):
+        # a fresh backend of that name, not the caller's instance: a backend
+        # instance serves one Parallel call at a time
+        with parallel_config(backend=self.name):
+            return Parallel(n_jobs=self.n_workers)([delayed(func)(*args)])[0]
 
 
 class _Engine:
@@ -614,6 +668,108 @@ class _Engine:
     def _mean_scores(self, outs, n_candidates):
         return mean_test_scores(outs, n_candidates, self.search.refit)
 
+    def advance_async(self, next_job, finished):
+        """Run jobs as soon as workers are free: the loop of ASHA.
+
+        ``next_job()`` returns ``(candidate, budget, more)`` to bring that
+        candidate's fold models to ``budget``, or None when nothing can start
+        now; ``finished(candidate, budget, more, score)`` is called (in this
+        thread) once all its folds are done, after its row is recorded, and
+        may make new jobs available. The loop ends when nothing runs and
+        ``next_job()`` gives None.
+
+        Each (candidate, fold) is one task, run by ``_advance_and_score`` as
+        in :meth:`advance`; up to ``effective_n_jobs(n_jobs)`` run at once
+        (see :class:`_Workers`). With one worker each task ends before the
+        next job is chosen, so the order of jobs is reproducible.
+        """
+        search = self.search
+        base = clone(search.estimator)
+        queue, in_flight = deque(), {}
+        with _Workers(search.n_jobs) as workers:
+            while True:
+                while len(in_flight) < workers.n_workers:
+                    if not queue:
+                        job = next_job()
+                        if job is None:
+                            break
+                        queue.extend(self._async_tasks(job, finished))
+                        continue
+                    state, k = queue.popleft()
+                    c = state["candidate"]
+                    future = workers.submit(
+                        _advance_and_score,
+                        self.shared,
+                        _task_seed(c.seed, k, state["budget"]),
+                        c.models[k]
+                        if c.models[k] is not None
+                        else clone(base).set_params(**clone(c.params, safe=False)),
+                        self._train_rows(k, state["budget"]),
+                        self.splits[k][1],
+                        c.done if c.models[k] is not None else 0,
+                        state["budget"],
+                        state["task_ctxs"][k],
+                    )
+                    in_flight[future] = (state, k)
+                if not in_flight:
+                    break
+                done, _ = concurrent.futures.wait(
+                    in_flight, return_when=concurrent.futures.FIRST_COMPLETED
+                )
+                # in submission order: the same order however they raced
+                for future in [f for f in in_flight if f in done]:
+                    state, k = in_flight.pop(future)
+                    model, out = future.result()
+                    state["candidate"].models[k] = model
+                    self._fold_done(state, k, out, finished)
+
+    def _async_tasks(self, job, finished):
+        """The fold tasks of one job; folds that converged keep their result."""
+        candidate, budget, more = job
+        state = {
+            "candidate": candidate,
+            "budget": budget,
+            "more": more,
+            "outs": [None] * self.n_splits,
+            "remaining": self.n_splits,
+        }
+        folds = range(self.n_splits)
+        if self.skip_converged:
+            converged = [k for k in folds if candidate.converged(k)]
+        else:
+            converged = []
+        tasks = [k for k in folds if k not in converged]
+        state["iteration_ctx"] = self.callback_ctx.subcontext(
+            task_name="search-iteration",
+            max_subtasks=len(tasks),
+            sequential_subtasks=False,
+        ).call_on_fit_task_begin(estimator=self.search)
+        state["task_ctxs"] = {
+            k: state["iteration_ctx"].subcontext(
+                task_name="candidate-split-evaluation", task_id=i
+            )
+            for i, k in enumerate(tasks)
+        }
+        for k in converged:
+            out = dict(candidate.outs[k], fit_time=0.0, score_time=0.0)
+            self._fold_done(state, k, out, finished)
+        return [(state, k) for k in tasks]
+
+    def _fold_done(self, state, k, out, finished):
+        state["outs"][k] = out
+        state["remaining"] -= 1
+        if state["remaining"]:
+            return
+        c, budget, outs = state["candidate"], state["budget"], state["outs"]
+        state["iteration_ctx"].call_on_fit_task_end(estimator=self.search)
+        c.done = budget
+        c.trail.append((dict(c.params), budget, c.seed))
+        _warn_scoring_failures(outs, self.search.error_score)
+        self._keep([c], outs)
+        self._record([c], budget, outs, state["more"])
+        score = self._progressed(self._mean_scores(outs, 1))[0]
+        finished(c, budget, state["more"], score)
+
     def drop(self, candidates):
         """Forget the live models of eliminated candidates (and their files)."""
         for c in candidates:
@@ -706,6 +862,10 @@ class BaseIncrementalSearchCV(BaseSearchCV):
         # pragma: no cover - fit overrides; BaseSearchCV declares it abstract
         raise NotImplementedError("Continuation searches run through fit().")
 
+    def _check_settings(self):
+        """Refuse a combination of settings before any work (after the
+        declarative checks of ``_parameter_constraints``)."""
+
     def _resource_bounds(self, resource, y, splits):
         """``(min_resource, max_resource)`` of the schedule."""
         raise NotImplementedError
@@ -746,6 +906,7 @@ class BaseIncrementalSearchCV(BaseSearchCV):
         -------
         self : object
         """
+        self._check_settings()
         scorers, refit_metric = self._get_scorers()
         X, y = indexable(X, y)
         params = _check_method_params(X, params=params)

@@ -1,0 +1,215 @@
+"""Asynchronous successive halving: HyperbandSearchCV(asynchronous=True)."""
+
+import threading
+import time
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.datasets import load_iris
+from sklearn.linear_model import SGDClassifier
+
+from sktune import Categorical, HyperbandSearchCV, Real
+from sktune.schedules._asha import ASHABracket
+
+
+@pytest.fixture
+def iris():
+    return load_iris(return_X_y=True)
+
+
+class Sleepy(RegressorMixin, BaseEstimator):
+    """``partial_fit`` sleeps ``0.01 * slow`` seconds a pass and logs it; the
+    score is ``-(x - 0.7) ** 2`` plus a bonus growing with the passes."""
+
+    log = []  # (start, end, x, slow, pass number)
+    lock = threading.Lock()
+
+    def __init__(self, x=0.0, slow=1, max_iter=9):
+        self.x = x
+        self.slow = slow
+        self.max_iter = max_iter
+
+    def partial_fit(self, X, y=None):
+        self.n_passes_ = getattr(self, "n_passes_", 0) + 1
+        start = time.perf_counter()
+        time.sleep(0.01 * self.slow)
+        with self.lock:
+            self.log.append(
+                (start, time.perf_counter(), self.x, self.slow, self.n_passes_)
+            )
+        return self
+
+    def fit(self, X, y=None):
+        for _ in range(self.max_iter):
+            self.partial_fit(X, y)
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X))
+
+    def score(self, X, y=None):
+        return -((self.x - 0.7) ** 2) - 1.0 / self.n_passes_
+
+
+def _sgd_search(**kwargs):
+    return HyperbandSearchCV(
+        SGDClassifier(max_iter=27, tol=None, random_state=0),
+        {"alpha": Real(1e-5, 1e-1, log=True), "penalty": Categorical(["l2", "l1"])},
+        asynchronous=True,
+        n_iter=27,
+        cv=3,
+        random_state=0,
+        **kwargs,
+    )
+
+
+def test_asha_search_valid_results_and_refit(iris):
+    X, y = iris
+    search = _sgd_search().fit(X, y)
+    results = search.cv_results_
+    n = len(results["params"])
+    for key in (
+        "mean_test_score",
+        "rank_test_score",
+        "split2_test_score",
+        "mean_fit_time",
+        "budget",
+        "budget_used",
+        "bracket",
+        "rung",
+        "param_alpha",
+        "param_max_iter",
+    ):
+        assert len(results[key]) == n, key
+    assert set(np.unique(results["budget"])) == {1, 3, 9, 27}
+    assert results["budget"][search.best_index_] == 27
+    assert search.best_params_["max_iter"] == 27
+    assert search.best_estimator_.max_iter == 27
+    assert search.score(X, y) > 0.5
+    # every bracket's rung 0 started its 27 configurations, once each
+    assert np.sum(results["rung"] == 0) == 27
+    assert search.n_candidates_[0] == 27
+    assert search.n_resources_ == [1, 3, 9, 27]
+
+
+def test_asha_search_reproducible_with_one_job(iris):
+    X, y = iris
+    one, two = _sgd_search(n_jobs=1).fit(X, y), _sgd_search(n_jobs=1).fit(X, y)
+    assert one.cv_results_["params"] == two.cv_results_["params"]
+    np.testing.assert_array_equal(
+        one.cv_results_["mean_test_score"], two.cv_results_["mean_test_score"]
+    )
+    assert one.best_params_ == two.best_params_
+
+
+def test_asha_search_promotes_only_top_fraction_of_finished(iris):
+    # Replay the rows in the order they were recorded (n_jobs=1: a job ends
+    # before the next starts): each promotion to rung r+1 is of a
+    # configuration in the top 1/factor of those finished at rung r then.
+    X, y = iris
+    search = _sgd_search(n_jobs=1).fit(X, y)
+    results = search.cv_results_
+    finished = {}  # rung -> {alpha/penalty key: score}
+    for params, rung, score in zip(
+        results["params"], results["rung"], results["mean_test_score"]
+    ):
+        key = (params["alpha"], params["penalty"])
+        if rung > 0:
+            below = finished[rung - 1]
+            n_top = len(below) // 3
+            top = sorted(below, key=lambda k: -below[k])[:n_top]
+            assert key in top
+        finished.setdefault(rung, {})[key] = score
+
+
+def test_asha_search_promotes_fast_configurations_before_slow_ones_finish():
+    # 4 threads; a third of the configurations train 5 times slower. ASHA
+    # starts rung-1 jobs of fast configurations while slow rung-0 jobs still
+    # train; synchronous halving waits for the whole rung.
+    X, y = np.zeros((20, 1)), np.zeros(20)
+
+    def run(asynchronous):
+        Sleepy.log = []
+        with joblib.parallel_config(backend="threading", n_jobs=4):
+            HyperbandSearchCV(
+                Sleepy(),
+                {"x": Real(0.0, 1.0), "slow": [1, 5]},
+                resource="max_iter",
+                min_resource=1,
+                max_resource=9,
+                n_iter=12,
+                cv=2,
+                random_state=0,
+                asynchronous=asynchronous,
+                refit=False,  # the refit's passes would be logged too
+            ).fit(X, y)
+        log = Sleepy.log
+        first_promoted = min(start for start, _, _, _, n in log if n == 2)
+        last_slow_first_rung = max(end for _, end, _, s, n in log if n == 1 and s == 5)
+        return first_promoted, last_slow_first_rung
+
+    promoted, slow_done = run(asynchronous=True)
+    assert promoted < slow_done
+    promoted, slow_done = run(asynchronous=False)
+    assert promoted >= slow_done
+
+
+def test_asha_search_runs_on_loky(iris):
+    X, y = iris
+    search = _sgd_search(n_jobs=2).fit(X, y)
+    assert np.sum(search.cv_results_["rung"] == 0) == 27
+    assert search.best_params_["max_iter"] == 27
+
+
+def test_asha_search_refuses_checkpoint(iris, tmp_path):
+    path = tmp_path / "journal.jsonl"
+    with pytest.raises(ValueError, match="checkpoint is not supported with asyn"):
+        _sgd_search(checkpoint=path).fit(*iris)
+    assert not path.exists()
+
+
+def test_asha_search_bad_asynchronous_raises(iris):
+    with pytest.raises(ValueError, match="'asynchronous' parameter"):
+        _sgd_search().set_params(asynchronous="yes").fit(*iris)
+
+
+def test_asha_bracket_promotes_top_fraction_then_starts_new():
+    bracket = ASHABracket(budgets=(1, 3, 9), n_configurations=4, factor=3)
+    assert [bracket.get_job() for _ in range(2)] == [(0, 0), (1, 0)]
+    bracket.report(0, 0, 0.5)
+    bracket.report(1, 0, 0.9)
+    assert bracket.get_job() == (2, 0)  # two finished: floor(2 / 3) = 0 promote
+    bracket.report(2, 0, 0.1)
+    assert bracket.get_job() == (1, 1)  # the best of three
+    assert bracket.get_job() == (3, 0)
+    assert bracket.get_job() is None  # all started, nothing promotable
+    assert not bracket.finished
+    bracket.report(3, 0, np.nan)  # a NaN never promotes
+    bracket.report(1, 1, 0.95)
+    assert bracket.get_job() is None
+    assert bracket.finished
+    assert bracket.n_candidates() == [4, 1, 0]
+
+
+def test_asha_bracket_prefers_the_highest_rung():
+    bracket = ASHABracket(budgets=(1, 3), n_configurations=9, factor=3)
+    for _ in range(3):
+        bracket.get_job()
+    for config, score in enumerate([0.1, 0.2, 0.3]):
+        bracket.report(config, 0, score)
+    assert bracket.get_job() == (2, 1)
+
+
+@pytest.mark.dask
+def test_asha_search_runs_on_dask(iris):
+    distributed = pytest.importorskip("distributed")
+    X, y = iris
+    with distributed.Client(
+        processes=False, n_workers=1, threads_per_worker=4, dashboard_address=None
+    ):
+        with joblib.parallel_config(backend="dask"):
+            search = _sgd_search().fit(X, y)
+    assert np.sum(search.cv_results_["rung"] == 0) == 27
+    assert search.best_params_["max_iter"] == 27
