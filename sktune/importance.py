@@ -320,8 +320,9 @@ def fanova_importance(
 
     A multi-fidelity search is read at one budget (its largest budget when
     at least six points reached it, otherwise the largest budget that six
-    points reached); rows whose score is not finite are left out. The surrogate is only as good as the points cover
-    the box: random or quasi-random searches give the fairest picture.
+    points reached); rows whose score is not finite are left out. The
+    surrogate is only as good as the points cover the box: random or
+    quasi-random searches give the fairest picture.
 
     References
     ----------
