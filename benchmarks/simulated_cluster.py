@@ -39,6 +39,7 @@ they took).
 
 ``--hyperband`` runs the Hyperband comparison instead (synchronous, ASHA,
 Optuna's ``SuccessiveHalvingPruner``; see ``hyperband_main``), ~3 minutes.
+``--pbt`` runs synchronous against asynchronous PBT (see ``pbt_main``), ~2 minutes.
 
 Another search is compared by adding a ``run_<name>(seed, args)`` function that
 returns :func:`trace`'s dict, and an entry in ``METHODS``.
@@ -671,10 +672,265 @@ def hyperband_main(argv):
     )
 
 
+# ------------------------------------------------------- PBT: synchronous
+# (generations) against asynchronous (each member exploits when it is ready).
+#
+#     OMP_NUM_THREADS=1 python benchmarks/simulated_cluster.py --pbt
+#
+# The member learns by passes of ``partial_fit``: pass ``t`` (of R = 20)
+# adds ``exp(-((log10 lr - log10 lr*(t)) / 0.5) ** 2) / R`` to its progress,
+# where the best learning rate lr*(t) falls from 0.1 to 0.001 over training:
+# a schedule beats any constant rate. Its score is
+# ``(0.8 + 0.2 * width) * progress`` plus per-fold noise (sd 0.005). A pass
+# sleeps ``base * (1 + 4 * width)`` seconds in scenario "width" (a wide
+# member learns more but is up to 5 times slower), or
+# ``base * (1 + 4 * slowness)`` in scenario "independent", ``slowness`` being
+# a fixed searched parameter that does not change the score (slow machines
+# rather than slow models). ``lr`` is mutable; ``width`` and ``slowness``
+# are fixed (inherited on exploit). Population 16, 10 steps of 2 passes,
+# 2-fold CV, 16 threading workers, each search to its end. Reported (median
+# over seeds): utilisation, wall time, the time until a member scored at the
+# full budget reaches the target (default: the lowest of the methods' best
+# final scores in that seed, less 0.01: a score all reached), the best
+# final score, and the (member, step) rows trained (asynchronous PBT may
+# train a step again after copying a member behind it).
+PBT_R = 20
+PBT_STEPS = 10
+PBT_POPULATION = 16
+
+
+def best_lr(t):
+    """The best learning rate for pass ``t`` (0-based) of ``PBT_R``."""
+    return 10.0 ** (-1.0 - 2.0 * t / (PBT_R - 1))
+
+
+class SimulatedMember(RegressorMixin, BaseEstimator):
+    """A PBT member of the simulation (see above)."""
+
+    def __init__(self, lr=0.01, width=0.5, slowness=None, max_iter=PBT_R, base=0.01):
+        self.lr = lr
+        self.width = width
+        self.slowness = slowness
+        self.max_iter = max_iter
+        self.base = base
+
+    def partial_fit(self, X, y=None):
+        start = time.perf_counter()
+        slowness = self.width if self.slowness is None else self.slowness
+        time.sleep(self.base * (1.0 + 4.0 * slowness))
+        _Fits.add(start, time.perf_counter())
+        t = getattr(self, "n_passes_", 0)
+        gain = np.exp(-(((np.log10(self.lr) - np.log10(best_lr(t))) / 0.5) ** 2))
+        self.progress_ = getattr(self, "progress_", 0.0) + gain / PBT_R
+        self.n_passes_ = t + 1
+        self.fold_ = int(X[0, 0])
+        return self
+
+    def fit(self, X, y=None):
+        self.n_passes_, self.progress_ = 0, 0.0
+        for _ in range(self.max_iter):
+            self.partial_fit(X, y)
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X))
+
+    def score(self, X, y=None):
+        seed = zlib.crc32(
+            np.array([self.lr, self.width, self.progress_, self.n_passes_]).tobytes()
+        )
+        noise = np.random.default_rng([seed, self.fold_]).normal(0.0, 0.005)
+        value = (0.8 + 0.2 * self.width) * self.progress_ + noise
+        with _Scores.lock:
+            _Scores.rows.append(
+                (time.perf_counter(), self.n_passes_, self.fold_, value, id(self))
+            )
+        return value
+
+
+def _pbt(seed, args, asynchronous):
+    from sktune import PBTSearchCV
+
+    _Fits.reset()
+    _Scores.reset()
+    space = {"lr": Real(1e-4, 1.0, log=True), "width": Real(0.0, 1.0)}
+    if args.scenario == "independent":
+        space["slowness"] = Real(0.0, 1.0)
+    search = PBTSearchCV(
+        SimulatedMember(base=args.base),
+        space,
+        mutable=["lr"],
+        population_size=PBT_POPULATION,
+        n_steps=PBT_STEPS,
+        step_size=PBT_R // PBT_STEPS,
+        cv=CV,
+        refit=False,
+        random_state=seed,
+        asynchronous=asynchronous,
+    )
+    with joblib.parallel_config(backend="threading", n_jobs=N_WORKERS):
+        t0 = time.perf_counter()
+        search.fit(X)
+        end = time.perf_counter()
+    results = search.cv_results_
+    final = np.asarray(results["budget"]) == PBT_R
+    # when each full-budget fold score came in; a row's split scores are
+    # found there by value (the noise makes every fold score distinct)
+    with _Scores.lock:
+        at_full = sorted((at - t0, v) for at, n, _, v, _ in _Scores.rows if n == PBT_R)
+    with _Fits.lock:
+        intervals = np.array(_Fits.intervals).reshape(-1, 2) - t0
+    return {
+        "wall": end - t0,
+        "final_scores": np.asarray(results["mean_test_score"])[final].tolist(),
+        "fold_scores_at_full": at_full,
+        "split_scores": [
+            np.asarray(results[f"split{k}_test_score"])[final].tolist()
+            for k in range(N_SPLITS)
+        ],
+        "n_rows": len(results["params"]),
+        "n_exploits": int(np.sum(np.asarray(results["parent"]) >= 0)),
+        "fit_intervals": intervals.tolist(),
+    }
+
+
+def pbt_time_to(run, target):
+    """Seconds until a full-budget row with mean score >= ``target`` had both
+    folds scored (inf: never)."""
+    when = {}
+    for at, value in run["fold_scores_at_full"]:
+        when.setdefault(round(value, 12), at)
+    times = [
+        max(when[round(a, 12)], when[round(b, 12)])
+        for a, b in zip(*run["split_scores"])
+        if (a + b) / 2 >= target
+    ]
+    return min(times) if times else np.inf
+
+
+def run_pbt_sync(seed, args):
+    return _pbt(seed, args, asynchronous=False)
+
+
+def run_pbt_async(seed, args):
+    return _pbt(seed, args, asynchronous=True)
+
+
+PBT_METHODS = {"pbt-sync": run_pbt_sync, "pbt-async": run_pbt_async}
+
+
+def pbt_main(argv):
+    parser = argparse.ArgumentParser(description="PBT on the simulation")
+    parser.add_argument("--methods", nargs="+", default=list(PBT_METHODS))
+    parser.add_argument("--seeds", nargs="+", type=int, default=list(range(10)))
+    parser.add_argument(
+        "--base", type=float, default=0.02, help="seconds of the fastest pass"
+    )
+    parser.add_argument("--target", type=float, default=None)
+    parser.add_argument(
+        "--scenarios", nargs="+", default=["width", "independent"], help="see above"
+    )
+    parser.add_argument("--out", default="simulated-cluster-pbt")
+    args = parser.parse_args(argv)
+    results = {}
+    for scenario in args.scenarios:
+        args.scenario = scenario
+        print(f"scenario {scenario}:")
+        results[scenario] = _pbt_scenario(args)
+    save(
+        args.out,
+        {
+            "settings": {
+                "workers": N_WORKERS,
+                "n_splits": N_SPLITS,
+                "base_pass_s": args.base,
+                "passes": PBT_R,
+                "n_steps": PBT_STEPS,
+                "population_size": PBT_POPULATION,
+                "speed": {
+                    "width": "1 + 4 * width",
+                    "independent": "1 + 4 * slowness, slowness searched, fixed",
+                },
+                "score": "(0.8 + 0.2 * width) * mean over passes of "
+                "exp(-((log10 lr - log10 lr*(t)) / 0.5)**2), "
+                "lr*(t) = 10**(-1 - 2 t / 19)",
+                "seeds": args.seeds,
+                "target": args.target
+                or "the lowest of the methods' best final scores, less 0.01",
+            },
+            **results,
+        },
+    )
+
+
+def _pbt_scenario(args):
+    runs = {method: {} for method in args.methods}
+    for seed in args.seeds:
+        for method in args.methods:
+            run = runs[method][seed] = PBT_METHODS[method](seed, args)
+            print(
+                f"seed {seed} {method:<10} wall {run['wall']:.2f}s, util "
+                f"{utilisation(run, run['wall']):.0%}, {run['n_rows']} rows, "
+                f"{run['n_exploits']} exploits, best final "
+                f"{max(run['final_scores']):.4f}",
+                flush=True,
+            )
+    summary = {}
+    for method, by_seed in runs.items():
+        rows = list(by_seed.values())
+        finals = [max(r["final_scores"]) for r in rows]
+        times = []
+        for seed, run in by_seed.items():
+            if args.target is not None:
+                target = args.target
+            else:  # a score every method reached in this seed
+                target = min(max(r[seed]["final_scores"]) for r in runs.values())
+                target -= 0.01
+            times.append(pbt_time_to(run, target))
+        summary[method] = {
+            "wall_s": _median([r["wall"] for r in rows]),
+            "utilisation": _median([utilisation(r, r["wall"]) for r in rows]),
+            "time_to_target_s": _finite_or_none(_median(times)),
+            "best_final_score": _median(finals),
+            "exploits": _median([r["n_exploits"] for r in rows]),
+            # (member, step) rows trained: the compute, in steps
+            "rows": _median([r["n_rows"] for r in rows]),
+            "per_seed_best_final_score": finals,
+            "per_seed_time_to_target_s": [_finite_or_none(t) for t in times],
+        }
+    print()
+    print(
+        f"{'method':<12}{'util':>6}{'wall':>8}{'t(target)':>11}{'best':>8}{'rows':>6}"
+    )
+    for method, s in summary.items():
+        t = s["time_to_target_s"]
+        print(
+            f"{method:<12}{s['utilisation']:>6.0%}{s['wall_s']:>7.2f}s"
+            + (f"{t:>10.2f}s" if t is not None else f"{'-':>11}")
+            + f"{s['best_final_score']:>8.4f}{s['rows']:>6.0f}"
+        )
+    return {
+        "summary": summary,
+        "runs": {
+            method: {
+                str(seed): {
+                    k: v
+                    for k, v in run.items()
+                    if k not in ("fit_intervals", "fold_scores_at_full")
+                }
+                for seed, run in by_seed.items()
+            }
+            for method, by_seed in runs.items()
+        },
+    }
+
+
 if __name__ == "__main__":
     import sys
 
     if "--hyperband" in sys.argv:
         hyperband_main([a for a in sys.argv[1:] if a != "--hyperband"])
+    elif "--pbt" in sys.argv:
+        pbt_main([a for a in sys.argv[1:] if a != "--pbt"])
     else:
         main()

@@ -89,3 +89,71 @@ def _perturb_one(dim, value, factor, rng):
         u = dim.encode([value])[0, 0] + (factor - 1.0)
         return dim.decode(np.array([[min(max(u, 0.0), 1.0)]]))[0]
     raise TypeError(f"Cannot perturb a dimension of type {type(dim).__name__}.")
+
+
+def ready_selection(member, scores, quantile, eligible, rng):
+    """Asynchronous PBT: whom the member that just finished a step copies.
+
+    ``scores[i][c]`` is the mean score at step ``c`` of the models member
+    ``i`` holds now (its lineage: its own rows, and those of the members it
+    copied before them; nan for a failed fit, the worst), empty before its
+    first step. Members that progress at different speeds are compared at
+    the same budget: the member, at step ``s``, is worse than another that
+    has finished step ``c`` if its lineage scored less at step
+    ``min(s, c)``. With ``k = ceil(quantile * P)`` as in
+    :func:`truncation_selection`, it is in the bottom ``k`` once at least
+    ``P - k`` others are better (whatever those without a score yet will
+    score), and then copies one drawn uniformly from the others in the top
+    ``k`` as far as known (fewer than ``k`` members better than them, the
+    same way) that are ``eligible`` (P,) bool as donors, at whatever step.
+
+    Returns
+    -------
+    donor : int or None
+        The member to copy, None when the member goes on as it is.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.RandomState(0)
+    >>> scores = [[0.1, 0.2], [0.9, 1.0], [0.5], [0.7, 0.8]]
+    >>> ready_selection(0, scores, 0.25, [True] * 4, rng)
+    1
+    >>> ready_selection(0, [[0.1], [0.9], [], [0.7]], 0.25, [True] * 4, rng) is None
+    True
+    """
+    n = len(scores)
+    step = len(scores[member]) - 1
+    if n < 2 or step < 0:
+        return None
+    k = min(n // 2, max(1, int(math.ceil(quantile * n - 1e-9))))
+
+    def value(i, c):
+        v = scores[i][c]
+        return -np.inf if v is None or np.isnan(v) else float(v)
+
+    scored = [i for i in range(n) if len(scores[i])]
+
+    def n_better(i):
+        # the others that scored more than i at the step both have reached
+        count = 0
+        for j in scored:
+            if j != i:
+                c = min(len(scores[i]), len(scores[j])) - 1
+                count += value(j, c) > value(i, c)
+        return count
+
+    if n_better(member) < n - k:
+        return None
+    # the top k, as far as known
+    donors = [
+        i
+        for i in scored
+        if i != member
+        and eligible[i]
+        and np.isfinite(value(i, len(scores[i]) - 1))
+        and n_better(i) < k
+    ]
+    if not donors:
+        return None
+    return donors[rng.randint(len(donors))]
