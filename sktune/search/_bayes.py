@@ -743,7 +743,8 @@ class BayesSearchCV(BaseSearchCV):
         # how many workers n_jobs=None and -1 mean, as for BaseSearchCV's own
         # Parallel call.
         n_workers = joblib.effective_n_jobs(self.n_jobs)
-        return max(1, math.ceil(n_workers / n_splits))
+        # an empty cv is refused by scikit-learn's own check at the first batch
+        return max(1, math.ceil(n_workers / max(n_splits, 1)))
 
     def _stopping_check(self, results, n_splits):
         """``(regret bound, CV noise)`` of the early-stopping rule after a
