@@ -368,13 +368,6 @@ n_splits_, multimetric_
         brackets = self._brackets(spaces, min_resource, max_resource)
         return sum(sum(bracket.n_candidates) for bracket in brackets)
 
-    def _check_settings(self):
-        if self.asynchronous and self.checkpoint is not None:
-            raise ValueError(
-                "checkpoint is not supported with asynchronous=True yet; pass "
-                "checkpoint=None, or asynchronous=False to checkpoint every rung."
-            )
-
     def _run_schedule(self, engine, spaces, min_resource, max_resource, rng):
         brackets = self._brackets(spaces, min_resource, max_resource, warn=True)
         self.brackets_, self.n_resources_, self.n_candidates_ = [], [], []

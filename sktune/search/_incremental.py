@@ -857,6 +857,8 @@ class BaseIncrementalSearchCV(BaseSearchCV):
     #: Whether a model that converged short of its budget stops training
     #: (Hyperband: yes; PBT, whose later steps change its hyperparameters: no).
     _skip_converged = False
+    #: What the checkpoint journal records one line of (its unit of work).
+    _unit = "rung"
 
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
         # pragma: no cover - fit overrides; BaseSearchCV declares it abstract
@@ -865,6 +867,12 @@ class BaseIncrementalSearchCV(BaseSearchCV):
     def _check_settings(self):
         """Refuse a combination of settings before any work (after the
         declarative checks of ``_parameter_constraints``)."""
+        if self.asynchronous and self.checkpoint is not None:
+            raise ValueError(
+                "checkpoint is not supported with asynchronous=True yet; pass "
+                "checkpoint=None, or asynchronous=False to checkpoint every "
+                f"{self._unit}."
+            )
 
     def _resource_bounds(self, resource, y, splits):
         """``(min_resource, max_resource)`` of the schedule."""

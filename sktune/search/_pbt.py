@@ -277,6 +277,7 @@ return_train_score
         self.search_spaces = search_spaces
 
     _rows_fallback = False
+    _unit = "step"
 
     def _resource_bounds(self, resource, y, splits):
         if resource.kind == "n_samples":
@@ -379,13 +380,6 @@ return_train_score
                     "(leave it out of 'mutable')."
                 )
         return set(self.mutable)
-
-    def _check_settings(self):
-        if self.asynchronous and self.checkpoint is not None:
-            raise ValueError(
-                "checkpoint is not supported with asynchronous=True yet; pass "
-                "checkpoint=None, or asynchronous=False to checkpoint every step."
-            )
 
     def _run_schedule(self, engine, spaces, min_resource, max_resource, rng):
         factors = tuple(self.perturb_factors)
