@@ -24,6 +24,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import unique_labels
 
+from sktune._validation import check_int
 from sktune.utils._sklearn_compat import _num_samples, _safe_indexing
 
 __all__ = ["LRRangeResult", "lr_range_test"]
@@ -326,14 +327,7 @@ def _check_sweep(min_lr, max_lr, num_iter, smooth, diverge, batch_size):
             f"The 'min_lr' parameter must be smaller than 'max_lr'; got "
             f"min_lr={min_lr!r} and max_lr={max_lr!r}."
         )
-    if isinstance(num_iter, bool) or not isinstance(num_iter, numbers.Integral):
-        raise TypeError(
-            f"The 'num_iter' parameter must be an integer >= 2; got {num_iter!r}."
-        )
-    if num_iter < 2:
-        raise ValueError(
-            f"The 'num_iter' parameter must be an integer >= 2; got {num_iter!r}."
-        )
+    check_int(num_iter, "num_iter", 2)
     if isinstance(smooth, bool) or not isinstance(smooth, numbers.Real):
         raise TypeError(
             f"The 'smooth' parameter must be a number in [0, 1); got {smooth!r}."
@@ -354,16 +348,7 @@ def _check_sweep(min_lr, max_lr, num_iter, smooth, diverge, batch_size):
                 f"{diverge!r}."
             )
     if batch_size is not None:
-        if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral):
-            raise TypeError(
-                "The 'batch_size' parameter must be a positive integer or None; "
-                f"got {batch_size!r}."
-            )
-        if batch_size < 1:
-            raise ValueError(
-                "The 'batch_size' parameter must be a positive integer or None; "
-                f"got {batch_size!r}."
-            )
+        check_int(batch_size, "batch_size")
 
 
 def _is_skorch_net(estimator):

@@ -30,7 +30,7 @@ import numpy as np
 
 from sktune._comparisons import budget_column, metric_names, pick_metric
 from sktune._surrogate import evaluated_points, filled, fit_forest
-from sktune._validation import check_int
+from sktune._validation import check_int, check_level
 from sktune.space import Categorical
 
 __all__ = [
@@ -781,15 +781,7 @@ def plot_nested(result, *, confidence_level=0.95, ax=None):
             "The 'result' parameter must be a NestedCVResult (from "
             f"sktune.nested_cross_validate); got {_describe(result)}."
         )
-    if (
-        isinstance(confidence_level, bool)
-        or not isinstance(confidence_level, numbers.Real)
-        or not 0 < confidence_level < 1
-    ):
-        raise ValueError(
-            "The 'confidence_level' parameter must be a number in (0, 1); got "
-            f"{confidence_level!r}."
-        )
+    confidence_level = check_level(confidence_level, "confidence_level")
     outer = np.asarray(result.outer_scores_, dtype=float)
     inner = np.asarray(result.inner_best_scores_, dtype=float)
     interval = corrected_ttest(
