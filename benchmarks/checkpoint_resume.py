@@ -1,7 +1,8 @@
 """Checkpoints that keep the models: what a resumed search redoes.
 
-Each search (HyperbandSearchCV, PBTSearchCV, and BayesSearchCV for
-completeness) tunes an MLP on digits with ``checkpoint=``. It runs once
+Each search (HyperbandSearchCV and PBTSearchCV, synchronous and
+asynchronous, and BayesSearchCV for completeness) tunes an MLP on digits
+with ``checkpoint=``. It runs once
 uninterrupted (the reference), then, for each kill point (a fraction of the
 reference's training epochs), once more until the first training call (a
 ``fit`` of the MLP, counted over the process) that starts past that point
@@ -11,7 +12,8 @@ from its journal. Reported per kill point:
 - work redone: (work before the kill + work of the resumed run) - work of
   the reference, in fits (one per candidate, fold and rung, step or
   evaluation) and in epochs (the MLP's ``max_iter`` of each fit: the
-  compute); with the models stored (journal version 2) and, for
+  compute); with the models and the evaluations of the unit in progress
+  stored (journal version 3) and, for
   comparison, from the same journal stripped of its models (version 1: the
   live models are retrained along their trails, the behaviour before model
   files existed);
@@ -81,11 +83,19 @@ SPACE = {
 def make_search(name, checkpoint=None):
     mlp = CountingMLP(hidden_layer_sizes=(64,), max_iter=27, random_state=0)
     common = dict(cv=3, random_state=0, refit=False, checkpoint=checkpoint)
-    if name == "hyperband":
-        return HyperbandSearchCV(mlp, SPACE, n_iter=60, **common)
-    if name == "pbt":
+    if name in ("hyperband", "asha"):
+        return HyperbandSearchCV(
+            mlp, SPACE, n_iter=60, asynchronous=name == "asha", **common
+        )
+    if name in ("pbt", "pbt-async"):
         return PBTSearchCV(
-            mlp, SPACE, population_size=8, n_steps=9, step_size=3, **common
+            mlp,
+            SPACE,
+            population_size=8,
+            n_steps=9,
+            step_size=3,
+            asynchronous=name == "pbt-async",
+            **common,
         )
     return BayesSearchCV(mlp, SPACE, n_iter=16, n_initial_points=6, **common)
 
@@ -149,9 +159,11 @@ class PeakDisk:
 
 
 def strip_models(path):
-    """The journal as version 1 wrote it: no model entries, no model files."""
+    """The journal as version 1 wrote it: no model entries, no model files,
+    no evaluations of the unit in progress."""
     with open(path) as handle:
         lines = [json.loads(line) for line in handle.read().splitlines()]
+    lines = [line for line in lines if line.get("kind") != "fold"]
     lines[0]["version"] = 1
     for line in lines[1:]:
         line.pop("models", None)
@@ -170,7 +182,7 @@ def bench(name, X, y, points, folder):
             done, done_epochs, _ = run(
                 make_search(name, path), X, y, point * total_epochs
             )
-        n_units = sum(1 for _ in open(path)) - 1
+        n_units = sum(1 for line in open(path) if '"kind": "fold"' not in line) - 1
         n_files, n_bytes = folder_bytes(path + ".models")
         one = 0
         if n_files:
@@ -221,7 +233,7 @@ def bench(name, X, y, points, folder):
 
 def print_header():
     print(
-        f"{'search':9s} {'kill':>5s} {'fits':>5s} {'epochs':>6s} {'units':>5s} "
+        f"{'search':10s} {'kill':>5s} {'fits':>5s} {'epochs':>6s} {'units':>5s} "
         f"{'fits redone':>12s} {'(v1)':>12s} {'epochs redone':>13s} {'(v1)':>13s} "
         f"{'files':>5s} {'disk KiB':>8s} {'peak KiB':>8s} {'model KiB':>9s} "
         f"{'same':>5s} {'same v1':>7s}"
@@ -234,7 +246,7 @@ def print_row(row):
 
     fits, epochs = row["total_fits"], row["total_epochs"]
     print(
-        f"{row['search']:9s} {row['kill_at']:5.2f} {fits:5d} {epochs:6d} "
+        f"{row['search']:10s} {row['kill_at']:5.2f} {fits:5d} {epochs:6d} "
         f"{row['units_recorded']:5d} {share(row['redone'], fits):>12s} "
         f"{share(row['redone_v1'], fits):>12s} "
         f"{share(row['redone_epochs'], epochs):>13s} "
@@ -254,7 +266,11 @@ def main():
     parser.add_argument(
         "--points", type=float, nargs="+", default=[0.3, 0.55, 0.8, 0.95]
     )
-    parser.add_argument("--searches", nargs="+", default=["hyperband", "pbt", "bayes"])
+    parser.add_argument(
+        "--searches",
+        nargs="+",
+        default=["hyperband", "asha", "pbt", "pbt-async", "bayes"],
+    )
     args = parser.parse_args()
     X, y = load_digits(return_X_y=True)
     X = X / 16.0

@@ -82,18 +82,39 @@ def assert_same_results(expected, got):
             assert [repr(v) for v in value] == [repr(v) for v in other], key
 
 
-def units(path):
+def lines_of(path):
     with open(path) as handle:
         return [json.loads(line) for line in handle.read().splitlines()[1:]]
 
 
+def units(path):
+    """The journal's unit lines (not the evaluations of units in progress)."""
+    return [line for line in lines_of(path) if line["kind"] != "fold"]
+
+
+def n_fitted(path):
+    """How many evaluations the journal holds that fitted a model: those of
+    its units and those that landed in the unit in progress."""
+    recorded = units(path)
+    landed = [
+        line["out"]
+        for line in lines_of(path)
+        if line["kind"] == "fold" and line["unit"] == len(recorded)
+    ]
+    outs = [out for unit in recorded for out in unit["outs"]] + landed
+    return sum(out["fit_time"] > 0 for out in outs)
+
+
 def cut(path, keep, partial=True):
-    """Keep the header and ``keep`` units, plus half of the next line."""
+    """Keep the header and ``keep`` units (with the evaluation lines before
+    them), plus half of the next line."""
     with open(path) as handle:
         lines = handle.read().splitlines()
-    text = "\n".join(lines[: keep + 1]) + "\n"
-    if partial and len(lines) > keep + 1:
-        text += lines[keep + 1][: len(lines[keep + 1]) // 2]
+    ends = [i for i, line in enumerate(lines) if '"kind": "fold"' not in line]
+    end = ends[keep] + 1
+    text = "\n".join(lines[:end]) + "\n"
+    if partial and len(lines) > end:
+        text += lines[end][: len(lines[end]) // 2]
     with open(path, "w") as handle:
         handle.write(text)
 
@@ -363,7 +384,7 @@ def test_killed_process_resumes_from_its_journal(kind, data, tmp_path, monkeypat
     path = str(tmp_path / "search.jsonl")
     code, stdout, stderr = run_and_signal(kind, path, signal.SIGKILL, 3, tmp_path)
     assert code == -signal.SIGKILL, (stdout, stderr)
-    recorded = units(path)
+    recorded, n_recorded = units(path), n_fitted(path)
     assert len(recorded) >= 3
     # Count the resumed run's fits: only the work the journal lacks is done.
     fits = []
@@ -379,7 +400,6 @@ def test_killed_process_resumes_from_its_journal(kind, data, tmp_path, monkeypat
     assert_same_results(reference.cv_results_, resumed.cv_results_)
     assert len(units(path)) > len(recorded)
     if kind != "bayes":  # the last recorded unit's models were loaded
-        n_recorded = sum(o["fit_time"] > 0 for u in recorded for o in u["outs"])
         assert n_resumed == len(fits) - n_resumed - n_recorded
         assert not os.path.exists(path + ".models")
 
@@ -445,12 +465,11 @@ COUNTING_SPACE = {
 def counting_search(kind, **kwargs):
     estimator = make_pipeline(StandardScaler(), CountingSGD(random_state=0))
     if kind == "hyperband":
-        # all brackets: no rung holds more than a quarter of the fits
+        # one bracket (the default): its first rung holds most of the fits
         return HyperbandSearchCV(
             estimator,
             COUNTING_SPACE,
             max_resource=27,
-            n_brackets="all",
             cv=3,
             random_state=0,
             **kwargs,
@@ -528,32 +547,46 @@ def assert_same_search(reference, resumed):
 
 
 @pytest.mark.parametrize("kind", ["hyperband", "pbt"])
-def test_resume_loads_the_stored_models_and_redoes_only_the_unit_in_flight(
+def test_resume_loads_the_stored_models_and_redoes_only_the_fit_in_flight(
     kind, data, interrupted, tmp_path
 ):
     X, y = data
     reference, total, done, copy_to = interrupted(kind)
     path = copy_to(tmp_path)
     recorded = units(path)
-    # files of the last unit's models only (Hyperband: of its promoted ones)
-    stored = [ref[0] for ref in recorded[-1]["models"] if isinstance(ref, list)]
-    assert model_files(path) == sorted(stored) != []
-    n_models = len(recorded[-1]["outs"])
-    assert len(stored) < n_models if kind == "hyperband" else len(stored) == n_models
+    # files of the last unit's models that go on (Hyperband: its promoted
+    # ones), and of the unit in progress, as its evaluations landed
+    # (Hyperband's single bracket is killed inside its first rung, PBT later)
+    assert (recorded == []) == (kind == "hyperband")
+    stored = [
+        ref[0]
+        for unit in recorded[-1:]
+        for ref in unit["models"]
+        if isinstance(ref, list)
+    ]
+    landed = [
+        line["model"][0]
+        for line in lines_of(path)
+        if line["kind"] == "fold" and line["unit"] == len(recorded)
+    ]
+    assert landed
+    assert model_files(path) == sorted(stored + landed)
     resumed = counting_search(kind, checkpoint=path)
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)  # nothing is retrained
         redone = done + count_fits(resumed, X, y)[0] - total
-    assert 0 <= redone <= total // 4
+    # one process (n_jobs=1): the fit in flight was not finished, nor counted
+    assert redone == 0
     assert_same_search(reference, resumed)
     assert model_files(path) == []  # a finished search keeps no model
     pickle.loads(pickle.dumps(resumed))  # holds no file handle
 
 
 def test_resumed_pbt_uses_the_parameters_its_rows_record_at_every_step(data, tmp_path):
-    # Cut after each step, with the model files gone: every member is
-    # retrained, and one that exploited another at the cut trains on with
-    # its own explored parameters, not the other's.
+    # Cut after each line (a step, or an evaluation inside one), with the
+    # model files gone: every member is retrained, and one that exploited
+    # another at the cut trains on with its own explored parameters, not the
+    # other's.
     X, y = data
     reference = make_search("pbt").fit(X, y)
     full = tmp_path / "full.jsonl"
@@ -562,7 +595,10 @@ def test_resumed_pbt_uses_the_parameters_its_rows_record_at_every_step(data, tmp
     for keep in range(1, len(lines) - 1):
         path = tmp_path / f"cut{keep}.jsonl"
         path.write_text("\n".join(lines[: keep + 1]) + "\n")
-        with pytest.warns(UserWarning, match="is missing"):
+        # (cut inside the last step, after all its evaluations landed, no
+        # model is needed)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", ".*is missing", UserWarning)
             resumed = make_search("pbt", checkpoint=str(path)).fit(X, y)
         assert_same_search(reference, resumed)
 
@@ -625,6 +661,7 @@ def test_a_version_1_journal_without_models_resumes_by_retraining(
     reference, total, done, copy_to = interrupted("pbt")
     path = copy_to(tmp_path)
     lines = [json.loads(line) for line in open(path).read().splitlines()]
+    lines = [line for line in lines if line.get("kind") != "fold"]
     lines[0]["version"] = 1
     for line in lines[1:]:
         line.pop("models", None)
@@ -704,7 +741,9 @@ def test_models_fitted_afresh_at_every_budget_are_rebuilt_not_stored(
     recorded = units(path)
     stored = {ref for unit in recorded for ref in unit.get("models", [])}
     assert stored == {"restart", "dropped"}  # the promoted, and the others
-    n_recorded = sum(o["fit_time"] > 0 for unit in recorded for o in unit["outs"])
+    n_recorded = n_fitted(path)
+    landed = [line for line in lines_of(path) if line["kind"] == "fold"]
+    assert {line["model"] for line in landed} <= {"restart", "dropped"}
     InterruptingClassifier.fits, InterruptingClassifier.stop_at = 0, None
     resumed = search(path).fit(X, y)
     assert InterruptingClassifier.fits == total - n_recorded  # nothing retrained
@@ -807,3 +846,109 @@ def test_a_skorch_net_resumes_from_its_stored_weights(kind, tmp_path, monkeypatc
         resumed = search(path).fit(X, y)
     assert done + len(epochs) == total  # nothing retrained
     assert_same_search(reference, resumed)
+
+
+# ------------------------------------------------- asynchronous searches
+
+
+@pytest.fixture(scope="module")
+def interrupted_async(data, tmp_path_factory):
+    """Per kind, asynchronously with one worker: the uninterrupted run, its
+    number of fits, the fits of a run killed half-way, and its journal."""
+    X, y = data
+    cache = {}
+
+    def get(kind):
+        if kind not in cache:
+            reference = counting_search(kind, asynchronous=True)
+            total, _ = count_fits(reference, X, y)
+            folder = tmp_path_factory.mktemp(f"async-{kind}")
+            path = str(folder / "search.jsonl")
+            search = counting_search(kind, asynchronous=True, checkpoint=path)
+            done, stopped = count_fits(search, X, y, stop_at=total // 2)
+            assert stopped
+            cache[kind] = reference, total, done, path
+        return cache[kind]
+
+    return get
+
+
+def copy_journal(source, tmp_path):
+    path = str(tmp_path / "search.jsonl")
+    with open(source, "rb") as handle, open(path, "wb") as out:
+        out.write(handle.read())
+    os.makedirs(f"{path}.models", exist_ok=True)
+    for name in model_files(source):
+        with open(os.path.join(f"{source}.models", name), "rb") as handle:
+            content = handle.read()
+        with open(os.path.join(f"{path}.models", name), "wb") as out:
+            out.write(content)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["hyperband", "pbt"])
+def test_an_asynchronous_search_resumes_redoing_only_the_job_in_flight(
+    kind, data, interrupted_async, tmp_path
+):
+    X, y = data
+    reference, total, done, source = interrupted_async(kind)
+    path = copy_journal(source, tmp_path)
+    lines = lines_of(path)
+    assert {line["kind"] for line in lines} == {"start", "end"}
+    ends = [line for line in lines if line["kind"] == "end"]
+    # the files of the models the schedule may train further are kept
+    assert set(model_files(path)) <= {
+        ref[0] for line in ends for ref in line.get("models", []) if ref
+    }
+    assert model_files(path)
+    resumed = counting_search(kind, asynchronous=True, checkpoint=path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # nothing is retrained
+        redone = done + count_fits(resumed, X, y)[0] - total
+    # one worker: at most the folds of the job in flight that had ended
+    assert 0 <= redone < 3
+    assert_same_search(reference, resumed)
+    assert model_files(path) == []
+
+
+@pytest.mark.parametrize("kind", ["hyperband", "pbt"])
+def test_an_asynchronous_search_retrains_models_whose_files_are_gone(
+    kind, data, interrupted_async, tmp_path
+):
+    X, y = data
+    reference, total, done, source = interrupted_async(kind)
+    path = copy_journal(source, tmp_path)
+    for name in model_files(path):
+        os.remove(os.path.join(f"{path}.models", name))
+    resumed = counting_search(kind, asynchronous=True, checkpoint=path)
+    with pytest.warns(UserWarning, match="model files were not loaded"):
+        count_fits(resumed, X, y)
+    assert_same_search(reference, resumed)
+
+
+@pytest.mark.parametrize("kind", ["hyperband", "pbt"])
+def test_an_asynchronous_search_resumes_another_workers_timing(kind, data, tmp_path):
+    # With two workers the order in which jobs end depends on timing; the
+    # journal keeps that order, and a resumed search replays it.
+    import joblib
+
+    X, y = data
+    path = str(tmp_path / "search.jsonl")
+    first = counting_search(kind, asynchronous=True, checkpoint=path, n_jobs=2)
+    with joblib.parallel_config(backend="threading"):
+        total, _ = count_fits(counting_search(kind, asynchronous=True, n_jobs=2), X, y)
+        count_fits(first, X, y, stop_at=total // 2)
+    ends = [line for line in lines_of(path) if line["kind"] == "end"]
+    assert ends
+    resumed = counting_search(kind, asynchronous=True, checkpoint=path, n_jobs=2)
+    with joblib.parallel_config(backend="threading"):
+        resumed.fit(X, y)
+    results = resumed.cv_results_
+    for row, line in enumerate(ends):
+        scores = [out["test_scores"] for out in line["outs"]]
+        assert results["mean_test_score"][row] == pytest.approx(np.mean(scores))
+    assert model_files(path) == []
+    if kind == "pbt":
+        assert results["step"].max() == 7  # every member reached the last step
+    else:
+        assert np.sum(results["rung"] == 0) == resumed.n_candidates_[0]

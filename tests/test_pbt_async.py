@@ -177,13 +177,6 @@ def test_pbt_async_fast_members_run_ahead_of_slow_ones():
     assert fast_second > slow_first
 
 
-def test_pbt_async_search_refuses_checkpoint(iris, tmp_path):
-    path = tmp_path / "journal.jsonl"
-    with pytest.raises(ValueError, match="checkpoint is not supported with asyn"):
-        _sgd_search(checkpoint=path).fit(*iris)
-    assert not path.exists()
-
-
 def test_pbt_async_search_bad_asynchronous_raises(iris):
     with pytest.raises(ValueError, match="'asynchronous' parameter"):
         _sgd_search().set_params(asynchronous="yes").fit(*iris)

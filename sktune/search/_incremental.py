@@ -17,6 +17,7 @@ import pickle
 import time
 import traceback
 import warnings
+import weakref
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 
@@ -202,6 +203,18 @@ def _advance_and_score(shared, seed, model, train, test, done, budget, callback_
     out["score_time"] = time.perf_counter() - start
     callback_ctx.call_on_fit_task_end(**hook_args)
     return model, out
+
+
+def _indexed(index, func, *args):
+    return index, func(*args)
+
+
+def _parallel(n_jobs, verbose):
+    """A ``Parallel`` giving results as they end, where the backend can."""
+    try:
+        return Parallel(n_jobs=n_jobs, verbose=verbose, return_as="generator_unordered")
+    except ValueError:  # multiprocessing, Ray: results all at once
+        return Parallel(n_jobs=n_jobs, verbose=verbose)
 
 
 def _warn_scoring_failures(outs, error_score):
@@ -408,11 +421,11 @@ class _Engine:
         self.params, self.out, self.more = [], [], defaultdict(list)
         self.history = []  # (params without the resource, budget, mean score)
         # verbose=1 is the progress bar; joblib's messages start at 2.
-        self.parallel = Parallel(
-            n_jobs=search.n_jobs, verbose=max(0, search.verbose - 1)
-        )
+        self.parallel = _parallel(search.n_jobs, max(0, search.verbose - 1))
         self.journal = None  # a _journal.Journal when checkpointing
         self.progress = None
+        # the candidates (and copies) that may name model files
+        self._holders = weakref.WeakSet()
 
     @property
     def n_splits(self):
@@ -420,7 +433,9 @@ class _Engine:
 
     def new_candidates(self, params):
         seeds = self.rng.randint(2**31 - 1, size=len(params))
-        return [_Candidate(p, self.n_splits, int(s)) for p, s in zip(params, seeds)]
+        made = [_Candidate(p, self.n_splits, int(s)) for p, s in zip(params, seeds)]
+        self._holders.update(made)
+        return made
 
     def advance(self, candidates, budget, more, continued=True):
         """Bring every candidate to ``budget`` and record one row each.
@@ -451,14 +466,15 @@ class _Engine:
             self._keep(candidates, outs)
             self._record(candidates, budget, outs, more)
             return self._progressed(self._mean_scores(outs, len(candidates)))
-        self._restore([c for c in candidates if c.stale])
+        journal = self.journal
+        # evaluations of this unit that a killed run finished
+        kept, refs = self._landed(candidates, keys, continued)
+        self._restore([c for c in candidates if c.stale], skip=kept)
         base = clone(search.estimator)
         pairs = [(c, k) for c in candidates for k in range(self.n_splits)]
-        kept = {
-            (id(c), k): dict(c.outs[k], fit_time=0.0, score_time=0.0)
-            for c, k in pairs
-            if self.skip_converged and c.converged(k)
-        }
+        for c, k in pairs:
+            if self.skip_converged and (id(c), k) not in kept and c.converged(k):
+                kept[id(c), k] = dict(c.outs[k], fit_time=0.0, score_time=0.0)
         tasks = [(c, k) for c, k in pairs if (id(c), k) not in kept]
         iteration_ctx = self.callback_ctx.subcontext(
             task_name="search-iteration",
@@ -470,25 +486,40 @@ class _Engine:
             iteration_ctx.subcontext(task_name="candidate-split-evaluation", task_id=i)
             for i in range(len(tasks))
         ]
-        results = self.parallel(
-            delayed(_advance_and_score)(
-                self.shared,
-                _task_seed(c.seed, k, budget),
-                c.models[k]
-                if c.models[k] is not None
-                else clone(base).set_params(**clone(c.params, safe=False)),
-                self._train_rows(k, budget),
-                self.splits[k][1],
-                c.done if c.models[k] is not None else 0,
-                budget,
-                task_ctx,
-            )
-            for (c, k), task_ctx in zip(tasks, task_ctxs)
+        position = {id(c): i for i, c in enumerate(candidates)}
+        refused = []
+        results = self._unordered(
+            _advance_and_score,
+            [
+                (
+                    self.shared,
+                    _task_seed(c.seed, k, budget),
+                    c.models[k]
+                    if c.models[k] is not None
+                    else clone(base).set_params(**clone(c.params, safe=False)),
+                    self._train_rows(k, budget),
+                    self.splits[k][1],
+                    c.done if c.models[k] is not None else 0,
+                    budget,
+                    task_ctx,
+                )
+                for (c, k), task_ctx in zip(tasks, task_ctxs)
+            ],
         )
-        iteration_ctx.call_on_fit_task_end(estimator=search)
-        for (c, k), (model, out) in zip(tasks, results):
+        # each evaluation as it lands (in any order), into the journal too
+        for index, (model, out) in results:
+            c, k = tasks[index]
             c.models[k] = model
             kept[id(c), k] = out
+            if journal is not None:
+                with interrupts_deferred():
+                    i = position[id(c)]
+                    ref = "dropped"
+                    if continued is not False:
+                        ref = self._save(i, k, model, refused, sync=False)
+                    refs[id(c), k] = ref
+                    journal.record_fold(keys, i, k, clean_out(out), ref)
+        iteration_ctx.call_on_fit_task_end(estimator=search)
         for c in candidates:
             c.done = budget
             c.trail.append((dict(c.params), budget, c.seed))
@@ -498,24 +529,100 @@ class _Engine:
         # Ctrl-C waits for the model files, the journal line and the rows:
         # the three must agree.
         with interrupts_deferred():
-            if self.journal is not None:
+            if journal is not None:
                 content = {"outs": [clean_out(o) for o in outs]}
                 if callable(continued):
                     going_on = continued(self._mean_scores(outs, len(candidates)))
                 else:
                     going_on = range(len(candidates)) if continued else ()
                 if len(going_on):
-                    content["models"] = self._store(candidates, set(going_on))
+                    content["models"] = self._store(
+                        candidates, set(going_on), refs, refused
+                    )
+                    journal.sync(content["models"])
                 else:
                     for c in candidates:
                         c.snapshot = None
-                self.journal.record("advance", keys, **content)
+                journal.record("advance", keys, **content)
                 # this unit's files are on disk, and named by its fsync'ed line
-                self.journal.sweep(keep=content.get("models", ()))
+                journal.sweep(keep=content.get("models", ()))
             self._record(candidates, budget, outs, more)
+        if refused:
+            warnings.warn(
+                f"{len(refused)} models could not be pickled for the checkpoint "
+                f"({refused[0]}); a resumed search retrains them along their "
+                "recorded budgets instead of loading them.",
+                UserWarning,
+                stacklevel=3,
+            )
         return self._progressed(self._mean_scores(outs, len(candidates)))
 
-    def _store(self, candidates, going_on):
+    def _unordered(self, func, arguments):
+        """``(index, func(*arguments[index]))`` pairs, run in parallel and
+        given as each ends (all at the end under a backend that cannot
+        return results as they come, such as multiprocessing or Ray)."""
+        return self.parallel(
+            delayed(_indexed)(i, func, *args) for i, args in enumerate(arguments)
+        )
+
+    def _save(self, i, k, model, refused, sync=True, unit=None):
+        """What the journal holds of the ``k``-th fold model of the ``i``-th
+        candidate of the unit being run (or of ``unit``: an asynchronous
+        job's number), see :meth:`_store`; a model that pickling refuses is
+        ``"unsaved"``, its reason appended to ``refused``."""
+        if model is None:
+            return None
+        if _restarts(model, self.resource):
+            return "restart"
+        unit = self.journal.n_units if unit is None else unit
+        try:
+            return self.journal.save_model(unit, i, k, model, sync)
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:
+            refused.append(f"{type(exc).__name__}: {exc}")
+            return "unsaved"
+
+    def _landed(self, candidates, keys, continued):
+        """The evaluations of this unit that a killed run journaled:
+        ``(outs, refs)`` by ``(id(candidate), fold)``, their models loaded
+        into the candidates. One whose model the schedule trains further but
+        whose file is missing, altered or not stored is not taken (it is
+        evaluated again), with a warning."""
+        if self.journal is None:
+            return {}, {}
+        kept, refs, problems = {}, {}, []
+        base = clone(self.search.estimator)
+        for (i, k), line in sorted(self.journal.landed(keys).items()):
+            c, ref = candidates[i], line["model"]
+            if ref is None or (ref == "dropped" and continued is False):
+                model = None  # its fit failed, or it trains no further
+            elif ref == "restart":
+                model = clone(base).set_params(**clone(c.params, safe=False))
+            elif isinstance(ref, list):
+                model, problem = self.journal.load_model(ref)
+                if problem is not None:
+                    path = self.journal.model_path(ref)
+                    problems.append(
+                        f"{path!r} (fold {k} of the candidate {c.params!r} at "
+                        f"budget {keys[0]}) {problem}"
+                    )
+                    continue
+            else:  # "unsaved": pickling refused it
+                continue
+            c.models[k] = model
+            kept[id(c), k] = restore_out(line["out"])
+            refs[id(c), k] = ref
+        if problems:
+            listed = "; ".join(problems[:3]) + ("; ..." if len(problems) > 3 else "")
+            warnings.warn(
+                f"{len(problems)} checkpoint model files of the evaluations in "
+                f"progress were not loaded, and those evaluations are run again: "
+                f"{listed}.",
+                UserWarning,
+                stacklevel=4,
+            )
+        return kept, refs
+
+    def _store(self, candidates, going_on, refs, refused):
         """Store the fold models of the candidates at indices ``going_on``.
 
         Returns what the journal line records of each (candidate, fold), in
@@ -525,37 +632,24 @@ class _Engine:
         advance fits afresh (``"n_samples"``, ``"restart"``: rebuilt from
         the parameters); ``"unsaved"`` for a model that pickling refused
         (retrained along its trail on resume); ``"dropped"`` for a model
-        that does not go on.
+        that does not go on. ``refs`` holds what was stored as the
+        evaluations landed, by ``(id(candidate), fold)``; the others (models
+        that converged earlier and were not trained again) are stored now.
         """
-        unit = self.journal.n_units
-        refs, refused = [], []
+        all_refs = []
         for i, c in enumerate(candidates):
             snapshot = []
             for k, model in enumerate(c.models):
                 if i not in going_on:
                     ref = "dropped"
-                elif model is None:
-                    ref = None
-                elif _restarts(model, self.resource):
-                    ref = "restart"
+                elif (id(c), k) in refs:
+                    ref = refs[id(c), k]
                 else:
-                    try:
-                        ref = self.journal.save_model(unit, i, k, model)
-                    except (pickle.PicklingError, TypeError, AttributeError) as exc:
-                        refused.append(f"{type(exc).__name__}: {exc}")
-                        ref = "unsaved"
+                    ref = self._save(i, k, model, refused)
                 snapshot.append(ref)
             c.snapshot = snapshot
-            refs.extend(snapshot)
-        if refused:
-            warnings.warn(
-                f"{len(refused)} models could not be pickled for the checkpoint "
-                f"({refused[0]}); a resumed search retrains them along their "
-                "recorded budgets instead of loading them.",
-                UserWarning,
-                stacklevel=4,
-            )
-        return refs
+            all_refs.extend(snapshot)
+        return all_refs
 
     def _keep(self, candidates, outs):
         """Keep each fold's result (with how far its model trained)."""
@@ -568,8 +662,10 @@ class _Engine:
             self.progress.update(len(scores), scores)
         return scores
 
-    def _restore(self, candidates):
-        """Rebuild the models a checkpoint replay skipped.
+    def _restore(self, candidates, skip=()):
+        """Rebuild the models a checkpoint replay skipped (but the folds in
+        ``skip``, by ``(id(candidate), fold)``: models of this unit's
+        evaluations that a killed run finished, already loaded).
 
         A model stored with the journal is loaded when its file has the
         recorded hash; a model fitted afresh at every budget is rebuilt
@@ -585,6 +681,8 @@ class _Engine:
         loaded, retrain, problems = {}, [], []
         for c in candidates:
             for k in range(self.n_splits):
+                if (id(c), k) in skip:
+                    continue
                 ref = None if c.snapshot is None else c.snapshot[k]
                 if c.snapshot is None or ref in ("unsaved", "dropped"):
                     retrain.append((c, k))
@@ -618,26 +716,30 @@ class _Engine:
                 stacklevel=4,
             )
         if retrain:
-            models = self.parallel(
-                delayed(_retrain)(
-                    clone(base),
-                    c.trail,
-                    k,
-                    self.resource,
-                    self.X,
-                    self.y,
-                    {b: self._train_rows(k, b) for _, b, _ in c.trail},
-                    self.routed.estimator.fit,
-                    self.classes,
-                    self.skip_converged,
-                )
-                for c, k in retrain
+            models = self._unordered(
+                _retrain,
+                [
+                    (
+                        clone(base),
+                        c.trail,
+                        k,
+                        self.resource,
+                        self.X,
+                        self.y,
+                        {b: self._train_rows(k, b) for _, b, _ in c.trail},
+                        self.routed.estimator.fit,
+                        self.classes,
+                        self.skip_converged,
+                    )
+                    for c, k in retrain
+                ],
             )
-            for (c, k), model in zip(retrain, models):
+            for index, model in models:
+                c, k = retrain[index]
                 c.models[k] = model
         for c in candidates:
-            for model in c.models:
-                if model is not None:
+            for k, model in enumerate(c.models):
+                if model is not None and (id(c), k) not in skip:
                     set_changed(model, c.trail[-1][0], c.params)
             c.stale = False
 
@@ -668,7 +770,7 @@ class _Engine:
     def _mean_scores(self, outs, n_candidates):
         return mean_test_scores(outs, n_candidates, self.search.refit)
 
-    def advance_async(self, next_job, finished):
+    def advance_async(self, next_job, finished, continued=None):
         """Run jobs as soon as workers are free: the loop of ASHA.
 
         ``next_job()`` returns ``(candidate, budget, more)`` to bring that
@@ -676,16 +778,30 @@ class _Engine:
         now; ``finished(candidate, budget, more, score)`` is called (in this
         thread) once all its folds are done, after its row is recorded, and
         may make new jobs available. The loop ends when nothing runs and
-        ``next_job()`` gives None.
+        ``next_job()`` gives None. ``continued(candidate, budget, more)``
+        says whether the schedule may train that job's models further (a
+        checkpoint stores them); None: always.
 
         Each (candidate, fold) is one task, run by ``_advance_and_score`` as
         in :meth:`advance`; up to ``effective_n_jobs(n_jobs)`` run at once
         (see :class:`_Workers`). With one worker each task ends before the
         next job is chosen, so the order of jobs is reproducible.
+
+        With a checkpoint, the journal records each job when it starts (a
+        ``"start"`` line) and when it ends (an ``"end"`` line: its results
+        and model files), in the order this thread saw them. A resumed
+        search replays those lines through ``next_job`` and ``finished`` in
+        that order, so the schedule takes the same decisions whatever the
+        timing of the first run was, then runs the jobs that had started
+        but not ended, and goes on.
         """
         search = self.search
         base = clone(search.estimator)
+        self._continued = continued
+        self._n_started = 0
         queue, in_flight = deque(), {}
+        for state in self._replay_async(next_job, finished):
+            queue.extend(self._launch(state, finished))
         with _Workers(search.n_jobs) as workers:
             while True:
                 while len(in_flight) < workers.n_workers:
@@ -693,7 +809,8 @@ class _Engine:
                         job = next_job()
                         if job is None:
                             break
-                        queue.extend(self._async_tasks(job, finished))
+                        state = self._start(job)
+                        queue.extend(self._launch(state, finished))
                         continue
                     state, k = queue.popleft()
                     c = state["candidate"]
@@ -722,9 +839,12 @@ class _Engine:
                     model, out = future.result()
                     state["candidate"].models[k] = model
                     self._fold_done(state, k, out, finished)
+        if self.journal is not None:
+            self.journal.sweep()  # nothing trains further
 
-    def _async_tasks(self, job, finished):
-        """The fold tasks of one job; folds that converged keep their result."""
+    def _start(self, job, replayed=False):
+        """The state of a job that starts now (its ``"start"`` line written,
+        unless ``replayed`` from the journal)."""
         candidate, budget, more = job
         state = {
             "candidate": candidate,
@@ -732,7 +852,51 @@ class _Engine:
             "more": more,
             "outs": [None] * self.n_splits,
             "remaining": self.n_splits,
+            "index": self._n_started,
+            "keys": [budget, params_key(candidate.params)],
         }
+        self._n_started += 1
+        if self.journal is not None and not replayed:
+            self.journal.record_start(state["keys"])
+        return state
+
+    def _replay_async(self, next_job, finished):
+        """Replay a journal's ``"start"`` and ``"end"`` lines; returns the
+        states of the jobs that started but did not end, in start order."""
+        journal, running = self.journal, {}
+        while journal is not None:
+            entry = journal.next_entry()
+            if entry is None:
+                break
+            if entry.get("kind") == "start":
+                job = next_job()
+                state = None if job is None else self._start(job, replayed=True)
+                if state is None or state["keys"] != entry.get("keys"):
+                    journal.diverged()
+                running[state["index"]] = state
+            elif entry.get("kind") == "end" and entry.get("job") in running:
+                state = running.pop(entry["job"])
+                if state["keys"] != entry.get("keys"):
+                    journal.diverged()
+                c = state["candidate"]
+                c.models = [None] * self.n_splits
+                c.stale = True
+                self._snapshot(c, entry.get("models"))
+                state["outs"] = [restore_out(out) for out in entry["outs"]]
+                self._job_done(state, finished)
+            else:
+                journal.diverged()
+        return list(running.values())
+
+    def _launch(self, state, finished):
+        """The fold tasks of a job; folds that converged keep their result.
+
+        A candidate whose models a checkpoint replay did not build is
+        restored first (loaded, or retrained along its trail).
+        """
+        candidate = state["candidate"]
+        if candidate.stale:
+            self._restore([candidate])
         folds = range(self.n_splits)
         if self.skip_converged:
             converged = [k for k in folds if candidate.converged(k)]
@@ -760,23 +924,83 @@ class _Engine:
         state["remaining"] -= 1
         if state["remaining"]:
             return
-        c, budget, outs = state["candidate"], state["budget"], state["outs"]
         state["iteration_ctx"].call_on_fit_task_end(estimator=self.search)
+        c, budget, outs = state["candidate"], state["budget"], state["outs"]
+        _warn_scoring_failures(outs, self.search.error_score)
+        # Ctrl-C waits for the model files, the journal line and the row
+        with interrupts_deferred():
+            if self.journal is not None:
+                content = {"job": state["index"], "outs": [clean_out(o) for o in outs]}
+                going_on = self._continued is None or self._continued(
+                    c, budget, state["more"]
+                )
+                if going_on:
+                    refused = []
+                    refs = [
+                        self._save(0, k, model, refused, unit=state["index"])
+                        for k, model in enumerate(c.models)
+                    ]
+                    self.journal.sync(refs)
+                    content["models"] = refs
+                    if refused:
+                        warnings.warn(
+                            f"{len(refused)} models could not be pickled for the "
+                            f"checkpoint ({refused[0]}); a resumed search retrains "
+                            "them along their recorded budgets instead of loading "
+                            "them.",
+                            UserWarning,
+                            stacklevel=4,
+                        )
+                self.journal.record("end", state["keys"], **content)
+                self._snapshot(c, content.get("models"), sweep=True)
+            self._job_done(state, finished)
+
+    def _job_done(self, state, finished):
+        """A job's folds are all done: its row, then the schedule's turn."""
+        c, budget, outs = state["candidate"], state["budget"], state["outs"]
         c.done = budget
         c.trail.append((dict(c.params), budget, c.seed))
-        _warn_scoring_failures(outs, self.search.error_score)
         self._keep([c], outs)
         self._record([c], budget, outs, state["more"])
         score = self._progressed(self._mean_scores(outs, 1))[0]
         finished(c, budget, state["more"], score)
 
+    def track(self, candidate):
+        """Count ``candidate`` (a copy a schedule keeps, such as PBT's frozen
+        members) among the holders of model files, which are kept while one
+        names them."""
+        self._holders.add(candidate)
+
+    def _snapshot(self, candidate, refs, sweep=False):
+        """Give ``candidate`` the model files ``refs`` (None: none), and
+        delete those it held that no other candidate names. With ``sweep``
+        (a live asynchronous job's end), delete every file that no candidate
+        names: a PBT member's copy that named its earlier files is gone.
+        Not while a journal is replayed: files on disk are of later lines.
+        """
+        old = candidate.snapshot
+        candidate.snapshot = refs
+        if self.journal is None:
+            return
+        named = {
+            ref[0]
+            for c in self._holders
+            for ref in (c.snapshot or ())
+            if isinstance(ref, list)
+        }
+        if sweep:
+            self.journal.sweep(keep=[[name] for name in named])
+        elif old:
+            self.journal.remove_models(
+                [ref for ref in old if isinstance(ref, list) and ref[0] not in named]
+            )
+
     def drop(self, candidates):
-        """Forget the live models of eliminated candidates (and their files)."""
+        """Forget the live models of eliminated candidates (and their files,
+        unless another candidate names them)."""
         for c in candidates:
             c.models = [None] * self.n_splits
-            if c.snapshot is not None and self.journal is not None:
-                self.journal.remove_models(c.snapshot)
-            c.snapshot = None
+            self._snapshot(c, None)
         release_cuda()
 
     def results(self):
@@ -857,22 +1081,10 @@ class BaseIncrementalSearchCV(BaseSearchCV):
     #: Whether a model that converged short of its budget stops training
     #: (Hyperband: yes; PBT, whose later steps change its hyperparameters: no).
     _skip_converged = False
-    #: What the checkpoint journal records one line of (its unit of work).
-    _unit = "rung"
 
     def _run_search(self, evaluate_candidates, *, callback_ctx=None):
         # pragma: no cover - fit overrides; BaseSearchCV declares it abstract
         raise NotImplementedError("Continuation searches run through fit().")
-
-    def _check_settings(self):
-        """Refuse a combination of settings before any work (after the
-        declarative checks of ``_parameter_constraints``)."""
-        if self.asynchronous and self.checkpoint is not None:
-            raise ValueError(
-                "checkpoint is not supported with asynchronous=True yet; pass "
-                "checkpoint=None, or asynchronous=False to checkpoint every "
-                f"{self._unit}."
-            )
 
     def _resource_bounds(self, resource, y, splits):
         """``(min_resource, max_resource)`` of the schedule."""
@@ -914,7 +1126,6 @@ class BaseIncrementalSearchCV(BaseSearchCV):
         -------
         self : object
         """
-        self._check_settings()
         scorers, refit_metric = self._get_scorers()
         X, y = indexable(X, y)
         params = _check_method_params(X, params=params)

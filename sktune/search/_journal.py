@@ -29,6 +29,17 @@ written). A resumed search loads a model only when its bytes have the
 recorded hash; a missing, altered or unreadable file is not unpickled, and
 that model is retrained along its trail instead, with a warning. A version 1
 journal (no models) resumes by retraining, as it did.
+
+Version 3 adds the evaluations of a unit in progress. A continuation search
+appends one ``"fold"`` line per (candidate, fold) evaluation as it lands,
+with its result and, when the schedule may train that model further, its
+model file (written as above, but neither file nor line is fsync'ed: a
+killed process loses nothing the kernel holds; a machine that crashes may
+lose such a line, whose evaluation is then redone, or leave a file whose
+hash no longer matches, which is then not loaded). The unit's own line
+follows once it ends, after the files it keeps are fsync'ed. A search
+killed inside a unit (Hyperband's first rung holds most of a bracket's fits)
+so redoes only the evaluations that were running, not the whole unit.
 """
 
 import functools
@@ -48,7 +59,8 @@ import joblib
 import numpy as np
 
 _FORMAT = "sktune-journal"
-_VERSION = 2  # 2: model files (``"models"`` in units of continuation searches)
+_VERSION = 3  # 2: model files (``"models"`` in units of continuation searches)
+# 3: ``"fold"`` lines, the evaluations of a unit as they land
 
 # The files a journal's model directory may hold: models, and the temporary
 # files of an interrupted write.
@@ -199,6 +211,12 @@ def _jsonable(value):
     return repr(value)
 
 
+def _digest(keys):
+    """A short stable digest of a unit's keys, for its ``"fold"`` lines."""
+    text = json.dumps(_jsonable(keys), allow_nan=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def params_key(params):
     """A stable text for a candidate, to check a replay asks for the same."""
     return repr(_canonical(params))
@@ -215,6 +233,7 @@ class Journal:
         self.path = os.fspath(path)
         self.header = header
         self.entries = []
+        self._folds = []
         if os.path.exists(self.path) and os.path.getsize(self.path) > 0:
             self._read()
             self._truncate_partial_line()
@@ -222,6 +241,11 @@ class Journal:
             self._append({"format": _FORMAT, "version": _VERSION, **header})
         self.position = 0  # the next recorded unit to replay
         self.n_units = len(self.entries)  # recorded so far, appended ones too
+        # the evaluations of the unit a kill interrupted (the first one that
+        # has no line), by the digest of that unit's keys
+        self._landed = [
+            line for line in self._folds if line.get("unit") == len(self.entries)
+        ]
 
     def _read(self):
         with open(self.path, encoding="utf-8") as handle:
@@ -258,7 +282,10 @@ class Journal:
                 entry = json.loads(line)
             except json.JSONDecodeError:
                 break  # a line cut short by a kill: everything after is lost
-            self.entries.append(entry)
+            if isinstance(entry, dict) and entry.get("kind") == "fold":
+                self._folds.append(entry)
+            else:
+                self.entries.append(entry)
             self._good_bytes += len(line.encode("utf-8")) + 1
 
     def _truncate_partial_line(self):
@@ -266,12 +293,13 @@ class Journal:
             with open(self.path, "r+b") as handle:
                 handle.truncate(self._good_bytes)
 
-    def _append(self, record):
+    def _append(self, record, sync=True):
         line = json.dumps(_jsonable(record), allow_nan=True)
         with open(self.path, "a", encoding="utf-8") as handle:
             handle.write(line + "\n")
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
 
     def replay(self, kind, keys):
         """The next recorded unit if it is the one asked for, else None.
@@ -298,6 +326,59 @@ class Journal:
         self._append({"kind": kind, "keys": keys, **content})
         self.n_units += 1
 
+    def next_entry(self):
+        """The next recorded entry to replay (of any kind), or None once
+        they ran out: an asynchronous search replays its lines in order."""
+        if self.position >= len(self.entries):
+            return None
+        self.position += 1
+        return self.entries[self.position - 1]
+
+    def diverged(self):
+        """Raise: the search asks for other candidates than were recorded."""
+        raise ValueError(
+            f"The checkpoint file {self.path!r} recorded other candidates at "
+            f"line {self.position} than this search asks for; it cannot be "
+            "resumed (was it written by another version of sktune?). Delete "
+            "it or choose another path."
+        )
+
+    def record_start(self, keys):
+        """Append that an asynchronous job starts (flushed, not fsync'ed:
+        the fsync of a later line makes it durable too)."""
+        self._append({"kind": "start", "keys": keys}, sync=False)
+
+    def record_fold(self, keys, candidate, fold, out, model):
+        """Append one evaluation of the unit ``keys`` in progress: the
+        ``candidate``-th candidate's ``fold``, its result ``out`` and what
+        holds its model (see ``_Engine._store``). Flushed, not fsync'ed."""
+        self._append(
+            {
+                "kind": "fold",
+                "unit": self.n_units,
+                "digest": _digest(keys),
+                "candidate": candidate,
+                "fold": fold,
+                "out": out,
+                "model": model,
+            },
+            sync=False,
+        )
+
+    def landed(self, keys):
+        """The evaluations of the unit ``keys`` that a killed run finished
+        before its line was written: ``{(candidate, fold): line}``; empty
+        unless that unit is the next one after the recorded ones. Given once.
+        """
+        if self.position < len(self.entries) or not self._landed:
+            return {}
+        digest, lines, self._landed = _digest(keys), self._landed, []
+        return {
+            (line["candidate"], line["fold"]): line
+            for line in lines
+            if line.get("digest") == digest
+        }
+
     # ------------------------------------------------------------ model files
 
     @property
@@ -305,11 +386,12 @@ class Journal:
         """The directory of the model files, next to the journal."""
         return self.path + ".models"
 
-    def save_model(self, unit, candidate, fold, model):
+    def save_model(self, unit, candidate, fold, model, sync=True):
         """Store ``model`` atomically; returns ``[file name, sha256]``.
 
         The pickle goes to a temporary file in the same directory, is
-        fsync'ed, then renamed over the final name, so a kill leaves either
+        fsync'ed (unless ``sync`` is false: :meth:`sync` does it later),
+        then renamed over the final name, so a kill leaves either
         the whole file or none (and perhaps a temporary file, which
         :meth:`sweep` removes). Raises what pickling raises.
         """
@@ -323,7 +405,8 @@ class Journal:
             with os.fdopen(handle, "wb") as file:
                 file.write(data)
                 file.flush()
-                os.fsync(file.fileno())
+                if sync:
+                    os.fsync(file.fileno())
             os.replace(temporary, os.path.join(self.models_dir, name))
         except BaseException:
             with suppress(OSError):
@@ -353,6 +436,18 @@ class Journal:
             return pickle.loads(data), None
         except Exception as exc:  # a class renamed or removed since
             return None, f"could not be unpickled ({type(exc).__name__}: {exc})"
+
+    def sync(self, refs):
+        """fsync the model files of ``refs`` (those saved with ``sync=False``
+        that a unit's line is about to name)."""
+        for ref in refs:
+            if isinstance(ref, list):
+                with suppress(OSError):
+                    handle = os.open(self.model_path(ref), os.O_RDONLY)
+                    try:
+                        os.fsync(handle)
+                    finally:
+                        os.close(handle)
 
     def model_path(self, ref):
         return os.path.join(self.models_dir, ref[0])

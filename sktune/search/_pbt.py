@@ -134,8 +134,11 @@ class PBTSearchCV(BaseIncrementalSearchCV):
         of its fold models at its latest finished step for others to copy
         while it trains on (twice the models' memory). With ``n_jobs=1`` the
         order of tasks, and so the result, is reproducible; with more workers
-        it depends on which tasks finish first. Not compatible with
-        ``checkpoint`` yet.
+        it depends on which tasks finish first. With ``checkpoint``, the
+        journal records each step as it starts and ends, in the order they
+        did, and a resumed search replays that order: it takes the same
+        decisions, then reruns only the steps that were running. On disk:
+        the members' models and the copies kept for others to copy.
     n_iter : int or None, default=None
         The population size, for code written for ``RandomizedSearchCV``:
         as many configurations start as it says (each trains the full
@@ -146,16 +149,17 @@ return_train_score
         As for :class:`~sktune.HyperbandSearchCV`. A member whose fit fails
         scores ``error_score`` and is replaced by exploit at the next round.
     checkpoint : str, path-like or None, default=None
-        A journal file to which every finished step (each member's per-fold
-        scores and times) is appended with ``flush`` and ``fsync``. After
-        every step but the last, the members' fold models are pickled into
-        the directory ``<checkpoint>.models``, each file's SHA-256 recorded
-        in the journal: ``population_size`` x (folds) models (twice that
-        while a step is written), none once the search ends. A later ``fit``
-        with the same path, estimator, space, settings, data and
-        ``random_state`` reads the recorded steps back instead of recomputing
-        them, loads the population's models and goes on: only the step in
-        flight when the search stopped is redone, and ``cv_results_``,
+        A journal file to which every (member, fold) evaluation is appended
+        as it ends, and every finished step (each member's per-fold scores
+        and times) with ``flush`` and ``fsync``. In every step but the last,
+        the members' fold models are pickled as they end into the directory
+        ``<checkpoint>.models``, each file's SHA-256 recorded in the
+        journal: ``population_size`` x (folds) models (up to twice that
+        during a step), none once the search ends. A later ``fit`` with the
+        same path, estimator, space, settings, data and ``random_state``
+        reads the recorded evaluations back instead of recomputing them,
+        loads their models and goes on: only the fits running when the
+        search stopped are redone, and ``cv_results_``,
         ``best_params_`` and ``best_schedule_`` equal an uninterrupted run's.
         A model file that is missing or lacks its recorded hash is not
         unpickled (the directory must be trusted: unpickling runs code); that
@@ -277,7 +281,6 @@ return_train_score
         self.search_spaces = search_spaces
 
     _rows_fallback = False
-    _unit = "step"
 
     def _resource_bounds(self, resource, y, splits):
         if resource.kind == "n_samples":
@@ -481,13 +484,18 @@ return_train_score
             if donor is None:
                 # a copy: its live models train on, in place under threads
                 frozen[slot] = self._frozen(member)
+                engine.track(frozen[slot])  # its checkpoint files are kept
             else:
                 self._exploit_and_explore(member, frozen[donor], mutable, factors, rng)
                 steps[slot] = steps[donor]
                 lineages[slot] = list(lineages[donor])
             ready.append(member)
 
-        engine.advance_async(next_job, finished)
+        engine.advance_async(
+            next_job,
+            finished,
+            continued=lambda member, budget, more: more["step"] < last,
+        )
 
     @staticmethod
     def _frozen(member):
