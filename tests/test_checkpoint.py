@@ -101,7 +101,7 @@ def n_fitted(path):
         for line in lines_of(path)
         if line["kind"] == "fold" and line["unit"] == len(recorded)
     ]
-    outs = [out for unit in recorded for out in unit["outs"]] + landed
+    outs = [out for unit in recorded for out in unit.get("outs", ())] + landed
     return sum(out["fit_time"] > 0 for out in outs)
 
 
@@ -283,33 +283,18 @@ CHILD = textwrap.dedent(
     """
     import signal
     import sys
-    from sklearn.datasets import load_breast_cancer
 
     # A shell that starts a job in the background (`cmd &`) makes it ignore
     # SIGINT, and Python keeps an ignored SIGINT: restore Ctrl-C's handler.
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    from sklearn.ensemble import GradientBoostingClassifier
-    from sktune import BayesSearchCV, HyperbandSearchCV, Integer, PBTSearchCV, Real
+    from sklearn.datasets import load_breast_cancer
 
-    kind, path = sys.argv[1], sys.argv[2]
+    kind, path, tests = sys.argv[1:4]
+    sys.path.insert(0, tests)
+    from test_checkpoint import child_search
+
     X, y = load_breast_cancer(return_X_y=True)
-    space = {"learning_rate": Real(0.01, 1.0, log=True), "max_depth": Integer(1, 4)}
-    if kind == "bayes":
-        search = BayesSearchCV(
-            GradientBoostingClassifier(n_estimators=30, random_state=0), space,
-            n_iter=14, n_initial_points=4, cv=3, random_state=0, checkpoint=path,
-        )
-    elif kind == "pbt":
-        search = PBTSearchCV(
-            GradientBoostingClassifier(random_state=0), space, population_size=4,
-            n_steps=6, step_size=3, cv=3, random_state=0, checkpoint=path,
-        )
-    else:
-        search = HyperbandSearchCV(
-            GradientBoostingClassifier(random_state=0), space,
-            resource="n_estimators", max_resource=27, min_resource=3, cv=3,
-            n_brackets="all", random_state=0, checkpoint=path,
-        )
+    search = child_search(kind, path)
     try:
         search.fit(X, y)
     except KeyboardInterrupt:
@@ -321,6 +306,8 @@ CHILD = textwrap.dedent(
 
 
 def child_search(kind, path):
+    """A search of boosted trees; ``kind`` is "bayes", "hyperband", "pbt",
+    or "asha" / "pbt-async" (the asynchronous modes, one worker)."""
     space = {"learning_rate": Real(0.01, 1.0, log=True), "max_depth": Integer(1, 4)}
     if kind == "bayes":
         return BayesSearchCV(
@@ -332,7 +319,7 @@ def child_search(kind, path):
             random_state=0,
             checkpoint=path,
         )
-    if kind == "pbt":
+    if kind in ("pbt", "pbt-async"):
         return PBTSearchCV(
             GradientBoostingClassifier(random_state=0),
             space,
@@ -341,6 +328,7 @@ def child_search(kind, path):
             step_size=3,
             cv=3,
             random_state=0,
+            asynchronous=kind == "pbt-async",
             checkpoint=path,
         )
     return HyperbandSearchCV(
@@ -352,6 +340,7 @@ def child_search(kind, path):
         n_brackets="all",
         cv=3,
         random_state=0,
+        asynchronous=kind == "asha",
         checkpoint=path,
     )
 
@@ -361,7 +350,7 @@ def run_and_signal(kind, path, sig, after_units, tmp_path):
     script.write_text(CHILD)
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     process = subprocess.Popen(
-        [sys.executable, str(script), kind, path],
+        [sys.executable, str(script), kind, path, os.path.dirname(__file__)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -378,7 +367,7 @@ def run_and_signal(kind, path, sig, after_units, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", [*KINDS, "asha", "pbt-async"])
 def test_killed_process_resumes_from_its_journal(kind, data, tmp_path, monkeypatch):
     X, y = data
     path = str(tmp_path / "search.jsonl")
