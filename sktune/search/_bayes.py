@@ -1,20 +1,23 @@
 """BayesSearchCV: Gaussian-process search through ``BaseSearchCV._run_search``."""
 
+import concurrent.futures
+import functools
 import math
 import numbers
 import os
 import sys
 import time
 import warnings
+from collections import deque
 from collections.abc import Iterator, Mapping
 
 import joblib
 import numpy as np
 from scipy.stats import rankdata
-from sklearn.base import is_classifier
+from sklearn.base import clone, is_classifier
 from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import check_cv
-from sklearn.utils import check_random_state
+from sklearn.utils import check_random_state, indexable
 
 from sktune.optimize import Optimizer
 from sktune.optimize._stopping import (
@@ -34,6 +37,7 @@ from sktune.search._common import (
     resolve_space,
     score_key,
 )
+from sktune.search._incremental import _Workers
 from sktune.search._journal import (
     Journal,
     clean_out,
@@ -49,7 +53,48 @@ from sktune.utils._sklearn_compat import (
     HasMethods,
     Interval,
     StrOptions,
+    _check_method_params,
+    _fit_and_score,
+    _insert_error_scores,
+    _warn_or_raise_about_fit_failures,
 )
+
+
+def _fit_split(
+    estimator,
+    params,
+    train,
+    test,
+    seed,
+    *,
+    X,
+    y,
+    scorer,
+    fit_params,
+    score_params,
+    return_train_score,
+    error_score,
+):
+    """One (candidate, split) fit of an asynchronous search: scikit-learn's
+    ``_fit_and_score`` as ``evaluate_candidates`` calls it (torch seeded)."""
+    with _torch_seeded(seed):
+        return _fit_and_score(
+            estimator,
+            X,
+            y,
+            scorer=scorer,
+            train=train,
+            test=test,
+            verbose=0,
+            parameters=params,
+            fit_params=fit_params,
+            score_params=score_params,
+            return_train_score=return_train_score,
+            return_n_test_samples=True,
+            return_times=True,
+            return_parameters=False,
+            error_score=error_score,
+        )
 
 
 def _all_fits_failed(exc):
@@ -210,7 +255,25 @@ class BayesSearchCV(BaseSearchCV):
         backend context that is one candidate at a time. A different batch
         size gives a different (equally valid) sequence of candidates, so
         with ``"auto"`` the candidates depend on the number of workers: pass
-        an int to get the same search on any number of workers.
+        an int to get the same search on any number of workers. Not used
+        with ``asynchronous=True``.
+    asynchronous : bool, default=False
+        Propose a new candidate as soon as a worker is free instead of
+        waiting for a whole batch: each (candidate, split) fit is one task,
+        up to ``joblib.effective_n_jobs(n_jobs)`` run at once through the
+        active joblib backend, and a worker with no fit queued asks for one
+        more candidate. Candidates asked and not yet scored count as having
+        scored the worst score so far (a pessimistic constant liar), so the
+        candidates in flight spread out. A candidate is told to the
+        Gaussian process, and appears in ``cv_results_``, when its splits
+        are done: rows are in the order candidates ended. With ``n_jobs=1``
+        this is the search of ``n_points=1``, reproducible for a
+        ``random_state``; with more workers the candidates depend on which
+        fits end first. Callbacks and ``early_stopping`` are checked after
+        each candidate. With ``checkpoint``, the journal records each
+        candidate as it starts and ends, and a resumed search replays that
+        order (the same proposals), then reruns only the candidates that
+        were running.
     scoring : str, callable, list, tuple or dict, default=None
         As for ``GridSearchCV``. The search maximises the metric named by
         ``refit``; with several metrics and ``refit`` callable or ``False``,
@@ -420,6 +483,7 @@ class BayesSearchCV(BaseSearchCV):
         "checkpoint": [str, os.PathLike, None],
         "warm_start": ["boolean", None, dict, list, HasMethods(["fit"])],
         "early_stopping": ["boolean"],
+        "asynchronous": ["boolean"],
     }
 
     def __init__(
@@ -446,6 +510,7 @@ class BayesSearchCV(BaseSearchCV):
         early_stopping=False,
         param_grid=None,
         param_distributions=None,
+        asynchronous=False,
     ):
         super().__init__(
             estimator=estimator,
@@ -470,6 +535,7 @@ class BayesSearchCV(BaseSearchCV):
         self.early_stopping = early_stopping
         self.param_grid = param_grid
         self.param_distributions = param_distributions
+        self.asynchronous = asynchronous
 
     def __getstate__(self):
         # object.__getstate__ may return the instance's own __dict__
@@ -596,95 +662,120 @@ class BayesSearchCV(BaseSearchCV):
         regret_bounds = []
         below = 0  # consecutive checks with the bound below the noise
         try:
-            while n_done < n_iter and not stop:
-                batch = self.optimizer_._ask(min(batch_size, n_iter - n_done))
-                params = [point for _, point in batch]
-                more = {"subspace": [s for s, _ in batch]}
-                if inherited is not None:
-                    more["inherited"] = [False] * len(params)
-                keys = [params_key(p) for p in params]
-                entry = journal.replay("batch", keys) if journal else None
-                if entry is not None:
-                    outs = entry["outs"]
-                    outs = None if outs is None else [restore_out(o) for o in outs]
-                    run.inserted.append(
-                        (n_evaluated, params, outs, more, entry.get("fit_time", 0.0))
-                    )
-                    if outs is not None and run.template is None:
-                        run.template = outs[0]
-                    scores = mean_test_scores(outs, len(params), self.refit)
-                    results = self._current_results()
-                else:
-                    batch_ctx = self._batch_context(search_ctx, len(params) * n_splits)
-                    start = time.perf_counter()
-                    try:
-                        with _torch_seeded(torch_rng.randint(2**31 - 1)):
-                            results = last_returned = evaluate_candidates(
-                                params, cv=cv, more_results=more, **batch_ctx
+            if self.asynchronous:
+                last_returned, n_done, reason, last_failure = self._search_async(
+                    evaluate_candidates,
+                    cv,
+                    n_splits,
+                    n_iter,
+                    journal,
+                    search_ctx,
+                    torch_rng,
+                    callbacks,
+                    regret_bounds,
+                )
+            else:
+                while n_done < n_iter and not stop:
+                    batch = self.optimizer_._ask(min(batch_size, n_iter - n_done))
+                    params = [point for _, point in batch]
+                    more = {"subspace": [s for s, _ in batch]}
+                    if inherited is not None:
+                        more["inherited"] = [False] * len(params)
+                    keys = [params_key(p) for p in params]
+                    entry = journal.replay("batch", keys) if journal else None
+                    if entry is not None:
+                        outs = entry["outs"]
+                        outs = None if outs is None else [restore_out(o) for o in outs]
+                        run.inserted.append(
+                            (
+                                n_evaluated,
+                                params,
+                                outs,
+                                more,
+                                entry.get("fit_time", 0.0),
                             )
-                        n_evaluated += len(params)
-                        scores = results[score_key(results, self.refit)][-len(params) :]
-                        outs = run.format_args[2][-len(params) * n_splits :]
-                        fit_time = None
-                    except ValueError as exc:
-                        if not _all_fits_failed(exc):
-                            raise
-                        last_failure = exc
-                        n_fits = len(params) * n_splits
-                        warnings.warn(
-                            fit_failure_message(
-                                n_fits,
-                                self.error_score,
-                                str(exc).split(_DETAILS, 1)[-1],
-                            ),
-                            FitFailedWarning,
-                            stacklevel=2,
                         )
-                        # BaseSearchCV dropped the fits' times with them: the
-                        # batch's wall time, shared out, stands for them.
-                        fit_time = (time.perf_counter() - start) / n_fits
-                        run.inserted.append((n_evaluated, params, None, more, fit_time))
-                        scores, outs = np.full(len(params), np.nan), None
+                        if outs is not None and run.template is None:
+                            run.template = outs[0]
+                        scores = mean_test_scores(outs, len(params), self.refit)
                         results = self._current_results()
-                    if batch_ctx:
-                        stop = bool(
-                            batch_ctx["callback_ctx"].call_on_fit_task_end(
-                                estimator=self
-                            )
+                    else:
+                        batch_ctx = self._batch_context(
+                            search_ctx, len(params) * n_splits
                         )
-                        if stop:
-                            reason = "a callback stopped the search"
-                    if journal is not None:
-                        # the batch is in the results: the journal must get it
-                        with interrupts_deferred():
-                            journal.record(
-                                "batch",
-                                keys,
-                                outs=None
-                                if outs is None
-                                else [clean_out(o) for o in outs],
-                                fit_time=fit_time,
+                        start = time.perf_counter()
+                        try:
+                            with _torch_seeded(torch_rng.randint(2**31 - 1)):
+                                results = last_returned = evaluate_candidates(
+                                    params, cv=cv, more_results=more, **batch_ctx
+                                )
+                            n_evaluated += len(params)
+                            scores = results[score_key(results, self.refit)][
+                                -len(params) :
+                            ]
+                            outs = run.format_args[2][-len(params) * n_splits :]
+                            fit_time = None
+                        except ValueError as exc:
+                            if not _all_fits_failed(exc):
+                                raise
+                            last_failure = exc
+                            n_fits = len(params) * n_splits
+                            warnings.warn(
+                                fit_failure_message(
+                                    n_fits,
+                                    self.error_score,
+                                    str(exc).split(_DETAILS, 1)[-1],
+                                ),
+                                FitFailedWarning,
+                                stacklevel=2,
                             )
-                release_cuda()  # the batch's nets are gone
-                self.optimizer_.tell(params, scores)
-                run.progress.update(len(params), scores)
-                n_done += len(params)
-                if results is not None and any(cb(results) for cb in callbacks):
-                    reason = "a callback stopped the search"
-                    break
-                if self.early_stopping and n_done < n_iter and not stop:
-                    bound, noise = self._stopping_check(results, n_splits)
-                    regret_bounds.append(bound)
-                    below = below + 1 if bound < noise else 0
-                    if below >= PATIENCE:
-                        reason = (
-                            f"early stopping: the regret bound {bound:.4g} fell "
-                            f"below the CV noise {noise:.4g} after {n_done} "
-                            "evaluations"
-                        )
+                            # BaseSearchCV dropped the fits' times with them: the
+                            # batch's wall time, shared out, stands for them.
+                            fit_time = (time.perf_counter() - start) / n_fits
+                            run.inserted.append(
+                                (n_evaluated, params, None, more, fit_time)
+                            )
+                            scores, outs = np.full(len(params), np.nan), None
+                            results = self._current_results()
+                        if batch_ctx:
+                            stop = bool(
+                                batch_ctx["callback_ctx"].call_on_fit_task_end(
+                                    estimator=self
+                                )
+                            )
+                            if stop:
+                                reason = "a callback stopped the search"
+                        if journal is not None:
+                            # the batch is in the results: the journal must get it
+                            with interrupts_deferred():
+                                journal.record(
+                                    "batch",
+                                    keys,
+                                    outs=None
+                                    if outs is None
+                                    else [clean_out(o) for o in outs],
+                                    fit_time=fit_time,
+                                )
+                    release_cuda()  # the batch's nets are gone
+                    self.optimizer_.tell(params, scores)
+                    run.progress.update(len(params), scores)
+                    n_done += len(params)
+                    if results is not None and any(cb(results) for cb in callbacks):
+                        reason = "a callback stopped the search"
                         break
-                else:
-                    regret_bounds.append(np.nan)
+                    if self.early_stopping and n_done < n_iter and not stop:
+                        bound, noise = self._stopping_check(results, n_splits)
+                        regret_bounds.append(bound)
+                        below = below + 1 if bound < noise else 0
+                        if below >= PATIENCE:
+                            reason = (
+                                f"early stopping: the regret bound {bound:.4g} fell "
+                                f"below the CV noise {noise:.4g} after {n_done} "
+                                "evaluations"
+                            )
+                            break
+                    else:
+                        regret_bounds.append(np.nan)
             if last_returned is None:
                 last_returned = self._evaluate_last_replayed(
                     evaluate_candidates, cv, search_ctx
@@ -733,6 +824,263 @@ class BayesSearchCV(BaseSearchCV):
         self.stopping_reason_ = reason
         self.regret_bounds_ = np.asarray(regret_bounds, dtype=float)
         run.searched = True
+
+    def _search_async(
+        self,
+        evaluate_candidates,
+        cv,
+        n_splits,
+        n_iter,
+        journal,
+        search_ctx,
+        torch_rng,
+        callbacks,
+        regret_bounds,
+    ):
+        """Asynchronous BO: a new candidate as soon as a worker is free.
+
+        Each (candidate, split) fit is one task (scikit-learn's
+        ``_fit_and_score``, as ``evaluate_candidates`` runs it), up to
+        ``effective_n_jobs(n_jobs)`` at once through the active joblib
+        backend (:class:`~sktune.search._incremental._Workers`). A free
+        worker with no fit queued asks the optimiser for one more point; the
+        candidates asked and not yet told count as having scored the worst
+        score so far (the optimiser's pessimistic constant liar), so the
+        points in flight are spread out. A candidate whose splits are all
+        done is told to the optimiser and spliced into ``cv_results_``.
+        The last candidate goes through ``evaluate_candidates`` (in this
+        thread, while the others finish), as ``BaseSearchCV`` needs one call.
+
+        With a checkpoint, each candidate's start (``"start"`` line) and end
+        (``"batch"`` line of one candidate) are journaled in the order this
+        thread saw them; a resumed search replays them in that order, so the
+        optimiser proposes the same points, then reruns the candidates that
+        had started but not ended.
+
+        Returns ``(last evaluate_candidates result or None, candidates
+        told, why it stopped or None, the ValueError of the last candidate
+        whose fits all failed or None)``.
+        """
+        run = self._run
+        X, y, params = run.data
+        X, y = indexable(X, y)
+        params = _check_method_params(X, params=params)
+        routed = self._get_routed_params_for_fit(params)
+        scorers, _ = self._get_scorers()
+        splits = list(cv.split(X, y, groups=params.get("groups")))
+        task = functools.partial(
+            _fit_split,
+            X=X,
+            y=y,
+            scorer=scorers,
+            fit_params=routed.estimator.fit,
+            score_params=routed.scorer.score,
+            return_train_score=self.return_train_score,
+            error_score=self.error_score,
+        )
+        base = clone(self.estimator)
+        more_keys = ["subspace"] + (["inherited"] if run.inherited is not None else [])
+        state = {"asked": 0, "told": 0, "last": None, "reason": None}
+        state["failure"] = None  # the last candidate whose fits all failed
+        below = [0]
+
+        def ask(record=True):
+            ((s, point),) = self.optimizer_._ask(1)
+            job = {
+                "index": state["asked"],
+                "subspace": s,
+                "params": point,
+                "keys": [params_key(point)],
+                "outs": [None] * n_splits,
+                "remaining": n_splits,
+                "seed": int(torch_rng.randint(2**31 - 1)),
+            }
+            state["asked"] += 1
+            if journal is not None and record:
+                journal.record_start(job["keys"])
+            return job
+
+        def more_of(job):
+            more = {"subspace": [job["subspace"]]}
+            if "inherited" in more_keys:
+                more["inherited"] = [False]
+            return more
+
+        def told(job, outs, fit_time, record=True, insert=True):
+            """A candidate's splits are done: journal, results, optimiser
+            (``insert``: into the results; not when evaluate_candidates has
+            it)."""
+            params = [job["params"]]
+            with interrupts_deferred():
+                if journal is not None and record:
+                    journal.record(
+                        "batch",
+                        job["keys"],
+                        job=job["index"],
+                        outs=None if outs is None else [clean_out(o) for o in outs],
+                        fit_time=fit_time,
+                    )
+                if insert:
+                    n_before = 1 if state["last"] is not None else 0
+                    run.inserted.append(
+                        (n_before, params, outs, more_of(job), fit_time)
+                    )
+                if outs is not None and run.template is None:
+                    run.template = outs[0]
+            score = mean_test_scores(outs, 1, self.refit)
+            self.optimizer_.tell(params, score)
+            run.progress.update(1, score)
+            state["told"] += 1
+            self._check_stop(state, callbacks, n_splits, n_iter, regret_bounds, below)
+
+        def finish(job):
+            outs = job["outs"]
+            if all(out["fit_error"] is not None for out in outs):
+                n_fits = len(outs)
+                fit_time = float(np.mean([out["fit_time"] for out in outs]))
+                try:
+                    _warn_or_raise_about_fit_failures(outs, self.error_score)
+                except ValueError as exc:
+                    state["failure"] = exc
+                    warnings.warn(
+                        fit_failure_message(
+                            n_fits, self.error_score, str(exc).split(_DETAILS, 1)[-1]
+                        ),
+                        FitFailedWarning,
+                        stacklevel=4,
+                    )
+                told(job, None, fit_time)
+                return
+            _warn_or_raise_about_fit_failures(outs, self.error_score)
+            if callable(self.scoring):
+                _insert_error_scores(outs, self.error_score)
+            told(job, outs, None)
+
+        # Replay the journal: starts and ends in the order they happened.
+        running = {}
+        while journal is not None:
+            entry = journal.next_entry()
+            if entry is None:
+                break
+            if entry.get("kind") == "start":
+                job = ask(record=False)
+                if job["keys"] != entry.get("keys"):
+                    journal.diverged()
+                running[job["index"]] = job
+            elif entry.get("kind") == "batch" and entry.get("job") in running:
+                job = running.pop(entry["job"])
+                if job["keys"] != entry.get("keys"):
+                    journal.diverged()
+                outs = entry["outs"]
+                outs = None if outs is None else [restore_out(o) for o in outs]
+                told(job, outs, entry.get("fit_time"), record=False)
+            else:
+                journal.diverged()
+        queue = deque((job, k) for job in running.values() for k in range(n_splits))
+
+        in_flight = {}
+        with _Workers(self.n_jobs) as workers:
+            while True:
+                while len(in_flight) < workers.n_workers and state["reason"] is None:
+                    if not queue:
+                        if state["asked"] >= n_iter:
+                            break
+                        job = ask()
+                        if state["asked"] == n_iter:
+                            # the last: through BaseSearchCV (see the docstring)
+                            state["last"], failure = self._evaluate_last(
+                                evaluate_candidates,
+                                job,
+                                cv,
+                                n_splits,
+                                search_ctx,
+                                more_of(job),
+                                told,
+                            )
+                            state["failure"] = failure or state["failure"]
+                            continue
+                        queue.extend((job, k) for k in range(n_splits))
+                        continue
+                    job, k = queue.popleft()
+                    train, test = splits[k]
+                    future = workers.submit(
+                        task,
+                        clone(base),
+                        job["params"],
+                        train,
+                        test,
+                        job["seed"],
+                    )
+                    in_flight[future] = (job, k)
+                if not in_flight:
+                    break
+                done, _ = concurrent.futures.wait(
+                    in_flight, return_when=concurrent.futures.FIRST_COMPLETED
+                )
+                # in submission order: the same order however they raced
+                for future in [f for f in in_flight if f in done]:
+                    job, k = in_flight.pop(future)
+                    job["outs"][k] = future.result()
+                    job["remaining"] -= 1
+                    if not job["remaining"]:
+                        finish(job)
+        release_cuda()
+        return state["last"], state["told"], state["reason"], state["failure"]
+
+    def _evaluate_last(
+        self, evaluate_candidates, job, cv, n_splits, search_ctx, more, told
+    ):
+        """Evaluate the last candidate of an asynchronous search through
+        ``evaluate_candidates``: ``(its results, None)``, or ``(None, the
+        error)`` when all its fits failed (it is then recorded as failed)."""
+        params = [job["params"]]
+        batch_ctx = self._batch_context(search_ctx, n_splits)
+        start = time.perf_counter()
+        try:
+            with _torch_seeded(job["seed"]):
+                results = evaluate_candidates(
+                    params, cv=cv, more_results=more, **batch_ctx
+                )
+        except ValueError as exc:
+            if not _all_fits_failed(exc):
+                raise
+            warnings.warn(
+                fit_failure_message(
+                    n_splits, self.error_score, str(exc).split(_DETAILS, 1)[-1]
+                ),
+                FitFailedWarning,
+                stacklevel=4,
+            )
+            told(job, None, (time.perf_counter() - start) / n_splits)
+            return None, exc
+        finally:
+            if batch_ctx:
+                batch_ctx["callback_ctx"].call_on_fit_task_end(estimator=self)
+        told(job, self._run.format_args[2][-n_splits:], None, insert=False)
+        return results, None
+
+    def _check_stop(self, state, callbacks, n_splits, n_iter, regret_bounds, below):
+        """After a candidate of an asynchronous search: callbacks and early
+        stopping, as after a batch; sets ``state["reason"]`` to stop."""
+        if not callbacks and not self.early_stopping:
+            regret_bounds.append(np.nan)
+            return
+        results = self._current_results()
+        if results is not None and any(cb(results) for cb in callbacks):
+            state["reason"] = "a callback stopped the search"
+            return
+        if self.early_stopping and state["told"] < n_iter:
+            bound, noise = self._stopping_check(results, n_splits)
+            regret_bounds.append(bound)
+            below[0] = below[0] + 1 if bound < noise else 0
+            if below[0] >= PATIENCE:
+                state["reason"] = (
+                    f"early stopping: the regret bound {bound:.4g} fell "
+                    f"below the CV noise {noise:.4g} after {state['told']} "
+                    "evaluations"
+                )
+        else:
+            regret_bounds.append(np.nan)
 
     def _batch_size(self, n_splits):
         """Candidates per batch: ``n_points``, or for ``"auto"`` enough for
@@ -949,7 +1297,7 @@ class BayesSearchCV(BaseSearchCV):
             header["warm_start"] = joblib.hash(
                 ([params_key(p) for p in inherited.params], inherited.scores.tolist())
             )
-        if self.n_points == "auto":
+        if self.n_points == "auto" and not self.asynchronous:
             # the batch size, and so the candidates, follow the workers
             header["batch_size"] = batch_size
         return Journal(self.checkpoint, header)

@@ -10,7 +10,11 @@ from contextlib import contextmanager
 
 from sklearn.base import _fit_context
 from sklearn.model_selection._search import BaseSearchCV
-from sklearn.model_selection._validation import _warn_or_raise_about_fit_failures
+from sklearn.model_selection._validation import (
+    _fit_and_score,
+    _insert_error_scores,
+    _warn_or_raise_about_fit_failures,
+)
 from sklearn.utils._indexing import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import _safe_split
@@ -49,7 +53,9 @@ __all__ = [
     "Interval",
     "StrOptions",
     "_check_method_params",
+    "_fit_and_score",
     "_fit_context",
+    "_insert_error_scores",
     "_num_samples",
     "_safe_indexing",
     "_safe_split",
