@@ -345,6 +345,35 @@ def table(summary, args):
     return "\n".join(lines)
 
 
+def _write_results(name, settings, summary, runs, drop=("fit_intervals",)):
+    """Save ``results/<name>.json``: the settings (after the cluster's),
+    the summary, and every run by method and seed less its keys in ``drop``
+    (the bulky per-fit records)."""
+    save(
+        name,
+        {
+            "settings": {"workers": N_WORKERS, "n_splits": N_SPLITS, **settings},
+            "summary": summary,
+            "runs": {
+                method: {
+                    str(seed): {k: v for k, v in run.items() if k not in drop}
+                    for seed, run in by_seed.items()
+                }
+                for method, by_seed in runs.items()
+            },
+        },
+    )
+
+
+def _summary_of(rows):
+    """What every method's summary starts with: median wall time and
+    utilisation over the seeds, each run to its end."""
+    return {
+        "wall_s": _median([r["wall"] for r in rows]),
+        "utilisation": _median([utilisation(r, r["wall"]) for r in rows]),
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--methods", nargs="+", default=list(METHODS))
@@ -384,30 +413,20 @@ def main():
     summary = summarise(runs, args)
     print()
     print(table(summary, args))
-    save(
+    _write_results(
         args.out,
         {
-            "settings": {
-                "workers": N_WORKERS,
-                "n_splits": N_SPLITS,
-                "budget_s": args.budget,
-                "base_fit_s": args.base,
-                "speed": "1 + 9 * x5**2",
-                "noise_sd_per_fold": NOISE,
-                "function": "hartmann6",
-                "seeds": args.seeds,
-                "targets": args.targets,
-                "evaluations": args.evaluations,
-            },
-            "summary": summary,
-            "runs": {
-                method: {
-                    str(seed): {k: v for k, v in run.items() if k != "fit_intervals"}
-                    for seed, run in by_seed.items()
-                }
-                for method, by_seed in runs.items()
-            },
+            "budget_s": args.budget,
+            "base_fit_s": args.base,
+            "speed": "1 + 9 * x5**2",
+            "noise_sd_per_fold": NOISE,
+            "function": "hartmann6",
+            "seeds": args.seeds,
+            "targets": args.targets,
+            "evaluations": args.evaluations,
         },
+        summary,
+        runs,
     )
 
 
@@ -615,8 +634,7 @@ def hyperband_main(argv):
         rows = list(by_seed.values())
         finals = [incumbent_regret(r, r["wall"]) for r in rows]
         summary[method] = {
-            "wall_s": _median([r["wall"] for r in rows]),
-            "utilisation": _median([utilisation(r, r["wall"]) for r in rows]),
+            **_summary_of(rows),
             "final_regret": _median(finals),
             "per_seed_final_regret": finals,
         }
@@ -646,29 +664,19 @@ def hyperband_main(argv):
             + (f"{t:>10.2f}s" if t is not None else f"{'-':>11}")
             + f"{s['final_regret']:>8.3f}"
         )
-    save(
+    _write_results(
         args.out,
         {
-            "settings": {
-                "workers": N_WORKERS,
-                "n_splits": N_SPLITS,
-                "base_pass_s": args.base,
-                "max_resource": HB_R,
-                "factor": 3,
-                "n_configurations": args.n_configurations,
-                "speed": "1 + 9 * x5**2",
-                "seeds": args.seeds,
-                "target": args.target or "the synchronous search's final regret",
-            },
-            "summary": summary,
-            "runs": {
-                method: {
-                    str(seed): {k: v for k, v in run.items() if k != "fit_intervals"}
-                    for seed, run in by_seed.items()
-                }
-                for method, by_seed in runs.items()
-            },
+            "base_pass_s": args.base,
+            "max_resource": HB_R,
+            "factor": 3,
+            "n_configurations": args.n_configurations,
+            "speed": "1 + 9 * x5**2",
+            "seeds": args.seeds,
+            "target": args.target or "the synchronous search's final regret",
         },
+        summary,
+        runs,
     )
 
 
@@ -832,34 +840,37 @@ def pbt_main(argv):
     )
     parser.add_argument("--out", default="simulated-cluster-pbt")
     args = parser.parse_args(argv)
-    results = {}
+    summary, runs = {}, {}
     for scenario in args.scenarios:
         args.scenario = scenario
         print(f"scenario {scenario}:")
-        results[scenario] = _pbt_scenario(args)
-    save(
+        summary[scenario], runs[scenario] = _pbt_scenario(args)
+    _write_results(
         args.out,
         {
-            "settings": {
-                "workers": N_WORKERS,
-                "n_splits": N_SPLITS,
-                "base_pass_s": args.base,
-                "passes": PBT_R,
-                "n_steps": PBT_STEPS,
-                "population_size": PBT_POPULATION,
-                "speed": {
-                    "width": "1 + 4 * width",
-                    "independent": "1 + 4 * slowness, slowness searched, fixed",
-                },
-                "score": "(0.8 + 0.2 * width) * mean over passes of "
-                "exp(-((log10 lr - log10 lr*(t)) / 0.5)**2), "
-                "lr*(t) = 10**(-1 - 2 t / 19)",
-                "seeds": args.seeds,
-                "target": args.target
-                or "the lowest of the methods' best final scores, less 0.01",
+            "base_pass_s": args.base,
+            "passes": PBT_R,
+            "n_steps": PBT_STEPS,
+            "population_size": PBT_POPULATION,
+            "speed": {
+                "width": "1 + 4 * width",
+                "independent": "1 + 4 * slowness, slowness searched, fixed",
             },
-            **results,
+            "score": "(0.8 + 0.2 * width) * mean over passes of "
+            "exp(-((log10 lr - log10 lr*(t)) / 0.5)**2), "
+            "lr*(t) = 10**(-1 - 2 t / 19)",
+            "seeds": args.seeds,
+            "target": args.target
+            or "the lowest of the methods' best final scores, less 0.01",
         },
+        summary,
+        # by scenario, then method and seed
+        {
+            f"{sc}/{m}": by_seed
+            for sc, by_method in runs.items()
+            for m, by_seed in by_method.items()
+        },
+        drop=("fit_intervals", "fold_scores_at_full"),
     )
 
 
@@ -888,8 +899,7 @@ def _pbt_scenario(args):
                 target -= 0.01
             times.append(pbt_time_to(run, target))
         summary[method] = {
-            "wall_s": _median([r["wall"] for r in rows]),
-            "utilisation": _median([utilisation(r, r["wall"]) for r in rows]),
+            **_summary_of(rows),
             "time_to_target_s": _finite_or_none(_median(times)),
             "best_final_score": _median(finals),
             "exploits": _median([r["n_exploits"] for r in rows]),
@@ -909,20 +919,7 @@ def _pbt_scenario(args):
             + (f"{t:>10.2f}s" if t is not None else f"{'-':>11}")
             + f"{s['best_final_score']:>8.4f}{s['rows']:>6.0f}"
         )
-    return {
-        "summary": summary,
-        "runs": {
-            method: {
-                str(seed): {
-                    k: v
-                    for k, v in run.items()
-                    if k not in ("fit_intervals", "fold_scores_at_full")
-                }
-                for seed, run in by_seed.items()
-            }
-            for method, by_seed in runs.items()
-        },
-    }
+    return summary, runs
 
 
 if __name__ == "__main__":

@@ -102,33 +102,43 @@ class HyperbandSearchCV(BaseIncrementalSearchCV):
     asynchronous : bool, default=False
         Run asynchronous successive halving (ASHA, Li et al., 2020) instead
         of waiting for each rung to finish: whenever a worker is free it
-        promotes the best configuration, at the highest rung that has one,
-        among the top ``1 / factor`` of those finished at its rung and not
-        yet promoted, else starts a new configuration at the bottom rung
-        (until the bracket's number of configurations has started). Several
-        brackets are interleaved: a free worker takes the next job of the
-        first bracket that has one. Each (configuration, fold) is one task,
+        promotes a rung's leader (its best configuration so far, among the
+        top ``1 / factor`` of those finished there and not yet promoted),
+        highest rung first; else starts a new configuration at the bottom
+        rung (until the bracket's number of configurations has started);
+        else promotes the best promotable configuration of the lowest rung
+        (the paper's order, always the highest rung's promotion first, left
+        the bottom rung for last with a fixed number of configurations, and
+        promoted from each rung's fastest configurations). Several brackets
+        are interleaved: a free worker takes the next job of the first
+        bracket that has one. Each (configuration, fold) is one task,
         so fast configurations climb the rungs while slow ones still train;
         a few early promotions may be ones synchronous halving would not
         have made, so the upper rungs may hold a few more rows. With
         ``n_jobs=1`` the order of jobs, and so the result, is reproducible;
-        with more workers it depends on which tasks finish first. Not
-        compatible with ``checkpoint`` yet.
+        with more workers it depends on which tasks finish first. With
+        ``checkpoint``, the journal records each job as it starts and ends,
+        in the order they did, and a resumed search replays that order: it
+        takes the same decisions, then reruns only the jobs that were
+        running. Every model that may be promoted is kept on disk until its
+        bracket ends.
     scoring, n_jobs, refit, cv, verbose, random_state, error_score, \
 return_train_score
         As for :class:`~sktune.BayesSearchCV`. Evaluations run in parallel
         over (candidate, fold) through ``joblib``.
     checkpoint : str, path-like or None, default=None
-        A journal file to which every finished rung (each candidate's
-        per-fold scores and times) is appended with ``flush`` and ``fsync``.
-        The fold models that a later rung continues are pickled into the
+        A journal file to which every (candidate, fold) evaluation is
+        appended as it ends, and every finished rung (each candidate's
+        per-fold scores and times) with ``flush`` and ``fsync``. The fold
+        models that a later rung may continue are pickled into the
         directory ``<checkpoint>.models``, each file's SHA-256 recorded in
-        the journal: about (survivors of the last rung) x (folds) models,
-        none once the search ends. A later ``fit`` with the same path,
-        estimator, space, settings, data and ``random_state`` reads the
-        recorded rungs back instead of recomputing them, loads the survivors'
-        models and goes on: only the rung in flight when the search stopped
-        is redone, and ``cv_results_`` equals an uninterrupted run's. A model
+        the journal: about (candidates of the rung in progress and survivors
+        of the last one) x (folds) models, none once the search ends. A
+        later ``fit`` with the same path, estimator, space, settings, data
+        and ``random_state`` reads the recorded evaluations back instead of
+        recomputing them, loads their models and goes on: only the fits
+        running when the search stopped are redone, and ``cv_results_``
+        equals an uninterrupted run's. A model
         file that is missing or lacks its recorded hash is not unpickled (the
         directory must be trusted: unpickling runs code); that model is
         retrained along its recorded budgets (the same seeds, so the same
@@ -417,9 +427,10 @@ n_splits_, multimetric_
         """ASHA in every bracket, the brackets interleaved.
 
         A free worker takes the next job of the first bracket that has one
-        (:meth:`ASHABracket.get_job`: a promotion, else a new configuration);
-        so a later bracket starts as soon as an earlier one waits only on
-        running jobs, as in the asynchronous Hyperband of Li et al. (2020).
+        (:meth:`ASHABracket.get_job`: a rung leader's promotion, else a new
+        configuration, else another promotion, lowest rung first); so a
+        later bracket starts as soon as an earlier one waits only on running
+        jobs, as in the asynchronous Hyperband of Li et al. (2020).
         A bracket draws its configurations when it starts (after the earlier
         brackets' first results, for ``sampler="bayes"``).
         """
@@ -456,7 +467,11 @@ n_splits_, multimetric_
             if state.finished:
                 engine.drop(drawn[i])
 
-        engine.advance_async(next_job, finished)
+        def continued(candidate, budget, more):
+            # a model that may be promoted: a checkpoint stores it
+            return more["rung"] + 1 < states[where[id(candidate)][0]].n_rungs
+
+        engine.advance_async(next_job, finished, continued)
         for bracket, state in zip(brackets, states):
             counts = state.n_candidates()
             n_rungs = sum(1 for n in counts if n)
