@@ -15,6 +15,8 @@ Every method gets 16 workers through joblib's threading backend
 same folds, the same wall-clock budget and the same seeds, and stops once the
 budget is spent (the work in flight then finishes, and is not counted).
 
+- ``bayes-async``: ``BayesSearchCV(asynchronous=True)``: a new candidate as
+  soon as a worker is free (16 fits in flight).
 - ``bayes-auto``: ``BayesSearchCV`` with its default ``n_points="auto"``
   (batches of ``ceil(16 workers / 2 splits) = 8`` candidates).
 - ``bayes-n1``: ``n_points=1`` (the default until ``"auto"``): 2 fits in flight.
@@ -33,7 +35,7 @@ wall-clock budgets, the time to reach a target regret within the budget, and
 the regret after a number of evaluations (sample efficiency, whatever the time
 they took).
 
-    OMP_NUM_THREADS=1 python benchmarks/simulated_cluster.py        # ~5 minutes
+    OMP_NUM_THREADS=1 python benchmarks/simulated_cluster.py        # ~6 minutes
     OMP_NUM_THREADS=1 python benchmarks/simulated_cluster.py --methods bayes-auto \\
         optuna-tpe --seeds 0 --budget 6
 
@@ -196,6 +198,10 @@ def run_bayes_seq(seed, args):
     return _bayes(seed, args, n_jobs=1)
 
 
+def run_bayes_async(seed, args):
+    return _bayes(seed, args, asynchronous=True)
+
+
 def _optuna(sampler, seed, args):
     """16 asynchronous trials, each cross-validating fold after fold."""
     _Fits.reset()
@@ -230,6 +236,7 @@ def run_optuna_gp(seed, args):
 
 
 METHODS = {
+    "bayes-async": run_bayes_async,
     "bayes-auto": run_bayes_auto,
     "bayes-n1": run_bayes_n1,
     "bayes-seq": run_bayes_seq,

@@ -216,3 +216,33 @@ def test_a_resumed_search_replays_the_order_candidates_ended_in(tmp_path):
     # the candidates that were running when it stopped were asked again
     # (the same points) and evaluated: every row is finite
     assert np.isfinite(results["mean_test_score"]).all()
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_scikit_learn_callbacks_fire_for_every_candidate_and_split(cancer, n_jobs):
+    import re
+
+    import sklearn
+
+    version = tuple(int(v) for v in re.findall(r"\d+", sklearn.__version__)[:2])
+    if version < (1, 9):
+        pytest.skip("sklearn.callback needs scikit-learn >= 1.9")
+    utils = pytest.importorskip("sklearn.callback.tests._utils")
+    callback = utils.RecordingCallback()
+    X, y = cancer
+    search = logistic_search(asynchronous=True, refit=False).set_callbacks(callback)
+    with joblib.parallel_config(backend="threading", n_jobs=n_jobs):
+        search.fit(X, y)
+    assert callback.count_hooks("setup") == 1 == callback.count_hooks("teardown")
+    assert callback.count_hooks("on_fit_task_begin") == callback.count_hooks(
+        "on_fit_task_end"
+    )
+    assert all(entry["estimator"] is search for entry in callback.record)
+    leaves = [
+        entry
+        for entry in callback.record
+        if entry["name"] == "on_fit_task_end"
+        and entry["context"].max_subtasks == 0
+        and entry["context"].parent is not None
+    ]
+    assert len(leaves) == len(search.cv_results_["params"]) * search.n_splits_

@@ -74,9 +74,12 @@ def _fit_split(
     score_params,
     return_train_score,
     error_score,
+    **callbacks,
 ):
     """One (candidate, split) fit of an asynchronous search: scikit-learn's
-    ``_fit_and_score`` as ``evaluate_candidates`` calls it (torch seeded)."""
+    ``_fit_and_score`` as ``evaluate_candidates`` calls it (torch seeded;
+    ``callbacks``: its ``caller`` and ``callback_ctx`` from scikit-learn
+    1.9)."""
     with _torch_seeded(seed):
         return _fit_and_score(
             estimator,
@@ -94,6 +97,7 @@ def _fit_split(
             return_times=True,
             return_parameters=False,
             error_score=error_score,
+            **callbacks,
         )
 
 
@@ -652,8 +656,10 @@ class BayesSearchCV(BaseSearchCV):
         run.progress = Progress(self, n_iter, run.verbose)
         search_ctx = None
         if callback_ctx is not None:
+            # one subtask per batch; asynchronously, one per candidate
+            n_tasks = n_iter if self.asynchronous else math.ceil(n_iter / batch_size)
             search_ctx = callback_ctx.subcontext(
-                task_name="search", max_subtasks=math.ceil(n_iter / batch_size)
+                task_name="search", max_subtasks=n_tasks
             ).call_on_fit_task_begin(estimator=self)
         results, last_returned, last_failure = None, None, None
         n_done = n_evaluated = 0
@@ -934,6 +940,10 @@ class BayesSearchCV(BaseSearchCV):
             self._check_stop(state, callbacks, n_splits, n_iter, regret_bounds, below)
 
         def finish(job):
+            if job.get("ctx") and job["ctx"]["callback_ctx"].call_on_fit_task_end(
+                estimator=self
+            ):
+                state["reason"] = "a callback stopped the search"
             outs = job["outs"]
             if all(out["fit_error"] is not None for out in outs):
                 n_fits = len(outs)
@@ -1003,8 +1013,18 @@ class BayesSearchCV(BaseSearchCV):
                         continue
                     job, k = queue.popleft()
                     train, test = splits[k]
+                    if "ctx" not in job:  # scikit-learn's callbacks, per candidate
+                        job["ctx"] = self._batch_context(search_ctx, n_splits)
+                    callback_kwargs = {}
+                    if job["ctx"]:
+                        callback_kwargs = {
+                            "caller": self,
+                            "callback_ctx": job["ctx"]["callback_ctx"].subcontext(
+                                task_name="candidate-split-evaluation", task_id=k
+                            ),
+                        }
                     future = workers.submit(
-                        task,
+                        functools.partial(task, **callback_kwargs),
                         clone(base),
                         job["params"],
                         train,
