@@ -37,7 +37,6 @@ from sktune.search._common import (
     resolve_space,
     score_key,
 )
-from sktune.search._incremental import _Workers
 from sktune.search._journal import (
     Journal,
     clean_out,
@@ -47,6 +46,7 @@ from sktune.search._journal import (
     restore_out,
 )
 from sktune.search._progress import Progress
+from sktune.search._workers import _Workers
 from sktune.space import Space, point_key, total_size, warn_small_space
 from sktune.utils._sklearn_compat import (
     BaseSearchCV,
