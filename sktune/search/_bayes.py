@@ -1,6 +1,5 @@
 """BayesSearchCV: Gaussian-process search through ``BaseSearchCV._run_search``."""
 
-import concurrent.futures
 import functools
 import math
 import numbers
@@ -1034,13 +1033,8 @@ class BayesSearchCV(BaseSearchCV):
                     in_flight[future] = (job, k)
                 if not in_flight:
                     break
-                done, _ = concurrent.futures.wait(
-                    in_flight, return_when=concurrent.futures.FIRST_COMPLETED
-                )
-                # in submission order: the same order however they raced
-                for future in [f for f in in_flight if f in done]:
-                    job, k = in_flight.pop(future)
-                    job["outs"][k] = future.result()
+                for (job, k), out in workers.ended(in_flight):
+                    job["outs"][k] = out
                     job["remaining"] -= 1
                     if not job["remaining"]:
                         finish(job)

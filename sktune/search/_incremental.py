@@ -9,7 +9,6 @@ look exactly like scikit-learn's. Subclasses write only their schedule, in
 ``_run_schedule(engine, spaces, min_resource, max_resource, random_state)``.
 """
 
-import concurrent.futures
 import copy
 import numbers
 import os
@@ -778,13 +777,7 @@ class _Engine:
                     in_flight[future] = (state, k)
                 if not in_flight:
                     break
-                done, _ = concurrent.futures.wait(
-                    in_flight, return_when=concurrent.futures.FIRST_COMPLETED
-                )
-                # in submission order: the same order however they raced
-                for future in [f for f in in_flight if f in done]:
-                    state, k = in_flight.pop(future)
-                    model, out = future.result()
+                for (state, k), (model, out) in workers.ended(in_flight):
                     state["candidate"].models[k] = model
                     self._fold_done(state, k, out, finished)
         if self.journal is not None:

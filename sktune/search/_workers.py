@@ -59,6 +59,19 @@ class _Workers:
             return self.executor.submit(func, *args)
         return self.executor.submit(self._run, func, args)
 
+    @staticmethod
+    def ended(in_flight):
+        """Wait until one of ``in_flight`` (a dict: future -> what it runs)
+        ends; yield the ended ones' ``(what, result)`` pairs, removing each,
+        in submission order (the same order however they raced). One at a
+        time: a task that raised raises only after those before it were
+        handled."""
+        done, _ = concurrent.futures.wait(
+            in_flight, return_when=concurrent.futures.FIRST_COMPLETED
+        )
+        for future in [future for future in in_flight if future in done]:
+            yield in_flight.pop(future), future.result()
+
     def _run(self, func, args):
         # a fresh backend of that name, not the caller's instance: a backend
         # instance serves one Parallel call at a time
