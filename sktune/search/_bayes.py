@@ -965,27 +965,17 @@ class BayesSearchCV(BaseSearchCV):
                 _insert_error_scores(outs, self.error_score)
             told(job, outs, None)
 
+        def replayed_end(job, line):
+            outs = line["outs"]
+            outs = None if outs is None else [restore_out(o) for o in outs]
+            told(job, outs, line.get("fit_time"), record=False)
+
         # Replay the journal: starts and ends in the order they happened.
-        running = {}
-        while journal is not None:
-            entry = journal.next_entry()
-            if entry is None:
-                break
-            if entry.get("kind") == "start":
-                job = ask(record=False)
-                if job["keys"] != entry.get("keys"):
-                    journal.diverged()
-                running[job["index"]] = job
-            elif entry.get("kind") == "batch" and entry.get("job") in running:
-                job = running.pop(entry["job"])
-                if job["keys"] != entry.get("keys"):
-                    journal.diverged()
-                outs = entry["outs"]
-                outs = None if outs is None else [restore_out(o) for o in outs]
-                told(job, outs, entry.get("fit_time"), record=False)
-            else:
-                journal.diverged()
-        queue = deque((job, k) for job in running.values() for k in range(n_splits))
+        running = []
+        if journal is not None:
+            start = functools.partial(ask, record=False)
+            running = journal.replay_jobs(start, replayed_end, end_kind="batch")
+        queue = deque((job, k) for job in running for k in range(n_splits))
 
         in_flight = {}
         with _Workers(self.n_jobs) as workers:

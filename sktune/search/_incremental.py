@@ -804,30 +804,22 @@ class _Engine:
     def _replay_async(self, next_job, finished):
         """Replay a journal's ``"start"`` and ``"end"`` lines; returns the
         states of the jobs that started but did not end, in start order."""
-        journal, running = self.journal, {}
-        while journal is not None:
-            entry = journal.next_entry()
-            if entry is None:
-                break
-            if entry.get("kind") == "start":
-                job = next_job()
-                state = None if job is None else self._start(job, replayed=True)
-                if state is None or state["keys"] != entry.get("keys"):
-                    journal.diverged()
-                running[state["index"]] = state
-            elif entry.get("kind") == "end" and entry.get("job") in running:
-                state = running.pop(entry["job"])
-                if state["keys"] != entry.get("keys"):
-                    journal.diverged()
-                c = state["candidate"]
-                c.models = [None] * self.n_splits
-                c.stale = True
-                self._snapshot(c, entry.get("models"))
-                state["outs"] = [restore_out(out) for out in entry["outs"]]
-                self._job_done(state, finished)
-            else:
-                journal.diverged()
-        return list(running.values())
+        if self.journal is None:
+            return []
+
+        def start():
+            job = next_job()
+            return None if job is None else self._start(job, replayed=True)
+
+        def end(state, line):
+            c = state["candidate"]
+            c.models = [None] * self.n_splits
+            c.stale = True
+            self._snapshot(c, line.get("models"))
+            state["outs"] = [restore_out(out) for out in line["outs"]]
+            self._job_done(state, finished)
+
+        return self.journal.replay_jobs(start, end)
 
     def _launch(self, state, finished):
         """The fold tasks of a job; folds that converged keep their result.

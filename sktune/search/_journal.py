@@ -343,6 +343,32 @@ class Journal:
             "it or choose another path."
         )
 
+    def replay_jobs(self, start, end, end_kind="end"):
+        """Replay an asynchronous search's recorded lines, in their order.
+
+        ``start()`` starts the next job as the search would now and returns
+        it (a dict with its ``"index"``, in start order, and its ``"keys"``),
+        or None if it has none; ``end(job, line)`` applies a job's recorded
+        end (a line of kind ``end_kind``). A job other than the recorded
+        one means the run diverged (:meth:`diverged`). Returns the jobs that
+        started but did not end, in start order: they were running.
+        """
+        running = {}
+        while (line := self.next_entry()) is not None:
+            if line.get("kind") == "start":
+                job = start()
+                if job is None or job["keys"] != line.get("keys"):
+                    self.diverged()
+                running[job["index"]] = job
+            elif line.get("kind") == end_kind and line.get("job") in running:
+                job = running.pop(line["job"])
+                if job["keys"] != line.get("keys"):
+                    self.diverged()
+                end(job, line)
+            else:
+                self.diverged()
+        return list(running.values())
+
     def record_start(self, keys):
         """Append that an asynchronous job starts (flushed, not fsync'ed:
         the fsync of a later line makes it durable too)."""
