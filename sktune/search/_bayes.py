@@ -847,7 +847,7 @@ class BayesSearchCV(BaseSearchCV):
         Each (candidate, split) fit is one task (scikit-learn's
         ``_fit_and_score``, as ``evaluate_candidates`` runs it), up to
         ``effective_n_jobs(n_jobs)`` at once through the active joblib
-        backend (:class:`~sktune.search._incremental._Workers`). A free
+        backend (:class:`~sktune.search._workers._Workers`). A free
         worker with no fit queued asks the optimiser for one more point; the
         candidates asked and not yet told count as having scored the worst
         score so far (the optimiser's pessimistic constant liar), so the
