@@ -73,6 +73,23 @@ def test_gp_interpolates_noise_free_data_and_is_unsure_far_away():
     assert gp.predict([[1.0]])[1][0] > 20 * var.max()
 
 
+def test_a_pickled_gp_keeps_one_n_by_n_matrix_and_predicts_the_same():
+    import pickle
+
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(200, 2))
+    y = np.sin(6 * X[:, 0]) + X[:, 1]
+    gp = GaussianProcess().fit(X, y, rng)
+    data = pickle.dumps(gp)
+    assert len(data) < 1.2 * 8 * 200 * 200  # the factor L_, not K^-1 too
+    restored = pickle.loads(data)
+    Xq = rng.uniform(size=(5, 2))
+    for a, b in zip(gp.predict(Xq, return_grad=True), restored.predict(Xq, True)):
+        np.testing.assert_allclose(b, a, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(restored.K_inv_, gp.K_inv_, rtol=1e-10, atol=1e-8)
+    pickle.loads(pickle.dumps(GaussianProcess()))  # unfitted too
+
+
 def test_gp_learns_a_large_noise_for_noisy_data():
     rng = np.random.RandomState(0)
     X = rng.uniform(size=(60, 1))

@@ -85,6 +85,12 @@ def _cholesky(K, jitter):
             jitter *= 10.0
 
 
+def _inverse(L):
+    """K^-1 from its lower Cholesky factor ``L`` (LAPACK potri)."""
+    K_inv, _ = lapack.dpotri(L, lower=1)
+    return np.tril(K_inv) + np.tril(K_inv, -1).T
+
+
 def _sq_diffs(X):
     """Unscaled squared differences ``(X_i - X_j) ** 2``, shape (n, n, d)."""
     return (X[:, None, :] - X[None, :, :]) ** 2
@@ -134,6 +140,18 @@ class GaussianProcess:
 
     def __init__(self, theta=None):
         self.theta = theta
+
+    def __getstate__(self):
+        # K^-1 doubles a pickle's n x n matrices (16 n^2 bytes with L_): it
+        # is rebuilt from the factor when unpickled.
+        state = dict(self.__dict__)
+        state.pop("K_inv_", None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if "L_" in state:
+            self.K_inv_ = _inverse(self.L_)
 
     def fit(self, X, y, random_state, n_restarts=1, optimize=True):
         """Fit hyperparameters (unless ``optimize=False``) and condition on data.
@@ -207,8 +225,7 @@ class GaussianProcess:
         self._theta_conditioned = np.array(self.theta, dtype=float)
         # K^-1 from the factor (LAPACK potri, a third of a Cholesky's cost
         # again): predictions are then one matrix product per query batch.
-        K_inv, _ = lapack.dpotri(self.L_, lower=1)
-        self.K_inv_ = np.tril(K_inv) + np.tril(K_inv, -1).T
+        self.K_inv_ = _inverse(self.L_)
         self.alpha_ = cho_solve(
             (self.L_, True), np.asarray(y, dtype=float), check_finite=False
         )
