@@ -246,3 +246,16 @@ def test_scikit_learn_callbacks_fire_for_every_candidate_and_split(cancer, n_job
         and entry["context"].parent is not None
     ]
     assert len(leaves) == len(search.cv_results_["params"]) * search.n_splits_
+
+
+@pytest.mark.dask
+def test_runs_on_a_dask_cluster(cancer):
+    distributed = pytest.importorskip("distributed")
+    X, y = cancer
+    with distributed.Client(
+        processes=False, n_workers=1, threads_per_worker=4, dashboard_address=None
+    ):
+        with joblib.parallel_config(backend="dask"):
+            search = logistic_search(asynchronous=True).fit(X, y)
+    assert len(search.cv_results_["params"]) == 8
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
