@@ -1,56 +1,13 @@
 """Asynchronous successive halving: HyperbandSearchCV(asynchronous=True)."""
 
-import threading
-import time
-
 import joblib
 import numpy as np
 import pytest
-from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.datasets import load_iris
+from _sleepy import Sleepy
 from sklearn.linear_model import SGDClassifier
 
 from sktune import Categorical, HyperbandSearchCV, Real
 from sktune.schedules._asha import ASHABracket
-
-
-@pytest.fixture
-def iris():
-    return load_iris(return_X_y=True)
-
-
-class Sleepy(RegressorMixin, BaseEstimator):
-    """``partial_fit`` sleeps ``0.01 * slow`` seconds a pass and logs it; the
-    score is ``-(x - 0.7) ** 2`` plus a bonus growing with the passes."""
-
-    log = []  # (start, end, x, slow, pass number)
-    lock = threading.Lock()
-
-    def __init__(self, x=0.0, slow=1, max_iter=9):
-        self.x = x
-        self.slow = slow
-        self.max_iter = max_iter
-
-    def partial_fit(self, X, y=None):
-        self.n_passes_ = getattr(self, "n_passes_", 0) + 1
-        start = time.perf_counter()
-        time.sleep(0.01 * self.slow)
-        with self.lock:
-            self.log.append(
-                (start, time.perf_counter(), self.x, self.slow, self.n_passes_)
-            )
-        return self
-
-    def fit(self, X, y=None):
-        for _ in range(self.max_iter):
-            self.partial_fit(X, y)
-        return self
-
-    def predict(self, X):
-        return np.zeros(len(X))
-
-    def score(self, X, y=None):
-        return -((self.x - 0.7) ** 2) - 1.0 / self.n_passes_
 
 
 def _sgd_search(**kwargs):

@@ -8,7 +8,6 @@ import joblib
 import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, RegressorMixin, clone
-from sklearn.datasets import load_breast_cancer
 from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -85,11 +84,6 @@ def assert_same_results(expected, got):
             np.testing.assert_allclose(got[key], value, err_msg=key)
         else:
             assert [repr(v) for v in value] == [repr(v) for v in got[key]], key
-
-
-@pytest.fixture(scope="module")
-def cancer():
-    return load_breast_cancer(return_X_y=True)
 
 
 def logistic_search(**kwargs):

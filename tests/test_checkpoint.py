@@ -1,5 +1,6 @@
 """Checkpoint journals, resuming, and interrupted searches keeping their work."""
 
+import functools
 import json
 import os
 import pickle
@@ -491,39 +492,40 @@ def model_files(path):
     return sorted(os.listdir(folder)) if os.path.exists(folder) else []
 
 
+def copy_journal(source, tmp_path):
+    """A copy of the journal ``source`` and its model files in ``tmp_path``."""
+    path = str(tmp_path / "search.jsonl")
+    with open(source, "rb") as handle, open(path, "wb") as out:
+        out.write(handle.read())
+    os.makedirs(f"{path}.models", exist_ok=True)
+    for name in model_files(source):
+        with open(os.path.join(f"{source}.models", name), "rb") as handle:
+            content = handle.read()
+        with open(os.path.join(f"{path}.models", name), "wb") as out:
+            out.write(content)
+    return path
+
+
 @pytest.fixture(scope="module")
 def interrupted(data, tmp_path_factory):
-    """Per kind: the uninterrupted run, its number of fits, and a function
-    that copies a journal (and its model files) interrupted half-way."""
+    """Per kind (and mode, one worker): the uninterrupted run, its number of
+    fits, the fits of a run interrupted half-way, and a function that copies
+    that run's journal (and its model files) into a folder."""
     X, y = data
     cache = {}
 
-    def get(kind):
-        if kind not in cache:
-            reference = counting_search(kind)
+    def get(kind, asynchronous=False):
+        if (kind, asynchronous) not in cache:
+            reference = counting_search(kind, asynchronous=asynchronous)
             total, _ = count_fits(reference, X, y)
             folder = tmp_path_factory.mktemp(kind)
             path = str(folder / "search.jsonl")
-            done, stopped = count_fits(
-                counting_search(kind, checkpoint=path), X, y, stop_at=total // 2
-            )
+            search = counting_search(kind, asynchronous=asynchronous, checkpoint=path)
+            done, stopped = count_fits(search, X, y, stop_at=total // 2)
             assert stopped
-            cache[kind] = reference, total, done, path
-        reference, total, done, source = cache[kind]
-
-        def copy_to(tmp_path):
-            path = str(tmp_path / "search.jsonl")
-            with open(source, "rb") as handle, open(path, "wb") as out:
-                out.write(handle.read())
-            os.makedirs(f"{path}.models")
-            for name in model_files(source):
-                with open(os.path.join(f"{source}.models", name), "rb") as handle:
-                    data = handle.read()
-                with open(os.path.join(f"{path}.models", name), "wb") as out:
-                    out.write(data)
-            return path
-
-        return reference, total, done, copy_to
+            cache[kind, asynchronous] = reference, total, done, path
+        reference, total, done, source = cache[kind, asynchronous]
+        return reference, total, done, functools.partial(copy_journal, source)
 
     return get
 
@@ -840,48 +842,13 @@ def test_a_skorch_net_resumes_from_its_stored_weights(kind, tmp_path, monkeypatc
 # ------------------------------------------------- asynchronous searches
 
 
-@pytest.fixture(scope="module")
-def interrupted_async(data, tmp_path_factory):
-    """Per kind, asynchronously with one worker: the uninterrupted run, its
-    number of fits, the fits of a run killed half-way, and its journal."""
-    X, y = data
-    cache = {}
-
-    def get(kind):
-        if kind not in cache:
-            reference = counting_search(kind, asynchronous=True)
-            total, _ = count_fits(reference, X, y)
-            folder = tmp_path_factory.mktemp(f"async-{kind}")
-            path = str(folder / "search.jsonl")
-            search = counting_search(kind, asynchronous=True, checkpoint=path)
-            done, stopped = count_fits(search, X, y, stop_at=total // 2)
-            assert stopped
-            cache[kind] = reference, total, done, path
-        return cache[kind]
-
-    return get
-
-
-def copy_journal(source, tmp_path):
-    path = str(tmp_path / "search.jsonl")
-    with open(source, "rb") as handle, open(path, "wb") as out:
-        out.write(handle.read())
-    os.makedirs(f"{path}.models", exist_ok=True)
-    for name in model_files(source):
-        with open(os.path.join(f"{source}.models", name), "rb") as handle:
-            content = handle.read()
-        with open(os.path.join(f"{path}.models", name), "wb") as out:
-            out.write(content)
-    return path
-
-
 @pytest.mark.parametrize("kind", ["hyperband", "pbt"])
 def test_an_asynchronous_search_resumes_redoing_only_the_job_in_flight(
-    kind, data, interrupted_async, tmp_path
+    kind, data, interrupted, tmp_path
 ):
     X, y = data
-    reference, total, done, source = interrupted_async(kind)
-    path = copy_journal(source, tmp_path)
+    reference, total, done, copy_to = interrupted(kind, asynchronous=True)
+    path = copy_to(tmp_path)
     lines = lines_of(path)
     assert {line["kind"] for line in lines} == {"start", "end"}
     ends = [line for line in lines if line["kind"] == "end"]
@@ -902,11 +869,11 @@ def test_an_asynchronous_search_resumes_redoing_only_the_job_in_flight(
 
 @pytest.mark.parametrize("kind", ["hyperband", "pbt"])
 def test_an_asynchronous_search_retrains_models_whose_files_are_gone(
-    kind, data, interrupted_async, tmp_path
+    kind, data, interrupted, tmp_path
 ):
     X, y = data
-    reference, total, done, source = interrupted_async(kind)
-    path = copy_journal(source, tmp_path)
+    reference, total, done, copy_to = interrupted(kind, asynchronous=True)
+    path = copy_to(tmp_path)
     for name in model_files(path):
         os.remove(os.path.join(f"{path}.models", name))
     resumed = counting_search(kind, asynchronous=True, checkpoint=path)

@@ -1,54 +1,13 @@
 """Asynchronous population-based training: PBTSearchCV(asynchronous=True)."""
 
-import threading
-import time
-
 import joblib
 import numpy as np
 import pytest
-from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.datasets import load_iris
+from _sleepy import Sleepy
 from sklearn.linear_model import SGDClassifier
 
 from sktune import PBTSearchCV, Real
 from sktune.schedules._pbt import ready_selection
-
-
-@pytest.fixture
-def iris():
-    return load_iris(return_X_y=True)
-
-
-class Sleepy(RegressorMixin, BaseEstimator):
-    """``partial_fit`` sleeps ``0.03 * slow`` seconds a pass and logs it; the
-    score is ``-(x - 0.7) ** 2`` plus a bonus growing with the passes."""
-
-    log = []  # (start, end, slow, pass number)
-    lock = threading.Lock()
-
-    def __init__(self, x=0.0, slow=1, max_iter=4):
-        self.x = x
-        self.slow = slow
-        self.max_iter = max_iter
-
-    def partial_fit(self, X, y=None):
-        self.n_passes_ = getattr(self, "n_passes_", 0) + 1
-        start = time.perf_counter()
-        time.sleep(0.03 * self.slow)
-        with self.lock:
-            self.log.append((start, time.perf_counter(), self.slow, self.n_passes_))
-        return self
-
-    def fit(self, X, y=None):
-        for _ in range(self.max_iter):
-            self.partial_fit(X, y)
-        return self
-
-    def predict(self, X):
-        return np.zeros(len(X))
-
-    def score(self, X, y=None):
-        return -((self.x - 0.7) ** 2) - 1.0 / self.n_passes_
 
 
 def _sgd_search(**kwargs):
@@ -155,7 +114,7 @@ def test_pbt_async_fast_members_run_ahead_of_slow_ones():
         Sleepy.log = []
         with joblib.parallel_config(backend="threading", n_jobs=4):
             PBTSearchCV(
-                Sleepy(),
+                Sleepy(max_iter=4, pass_seconds=0.03),
                 {"x": Real(0.0, 1.0), "slow": [1, 5]},
                 initial_population=population,
                 mutable=["x"],
@@ -167,8 +126,8 @@ def test_pbt_async_fast_members_run_ahead_of_slow_ones():
                 refit=False,  # the refit's passes would be logged too
             ).fit(X, y)
         log = Sleepy.log
-        fast_second = min(end for _, end, s, n in log if n == 2 and s == 1)
-        slow_first = max(end for _, end, s, n in log if n == 1 and s == 5)
+        fast_second = min(end for _, end, _, s, n in log if n == 2 and s == 1)
+        slow_first = max(end for _, end, _, s, n in log if n == 1 and s == 5)
         return fast_second, slow_first
 
     fast_second, slow_first = run(asynchronous=True)
