@@ -253,3 +253,18 @@ def test_runs_on_a_dask_cluster(cancer):
             search = logistic_search(asynchronous=True).fit(X, y)
     assert len(search.cv_results_["params"]) == 8
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+
+
+def test_early_stopping_checks_after_each_candidate_as_after_batches_of_one(iris):
+    from sklearn.svm import SVC
+
+    X, y = iris
+    kwargs = {"n_iter": 60, "cv": 3, "random_state": 0, "early_stopping": True}
+    space = {"C": Real(1e-2, 1e2, log=True)}
+    batches = BayesSearchCV(SVC(), space, n_points=1, **kwargs).fit(X, y)
+    asynchronous = BayesSearchCV(SVC(), space, asynchronous=True, **kwargs).fit(X, y)
+    assert batches.stopping_reason_.startswith("early stopping")
+    assert asynchronous.stopping_reason_ == batches.stopping_reason_
+    assert asynchronous.n_iter_ == batches.n_iter_ < 60
+    np.testing.assert_array_equal(asynchronous.regret_bounds_, batches.regret_bounds_)
+    assert_same_results(batches.cv_results_, asynchronous.cv_results_)

@@ -725,15 +725,7 @@ class BayesSearchCV(BaseSearchCV):
                                 raise
                             last_failure = exc
                             n_fits = len(params) * n_splits
-                            warnings.warn(
-                                fit_failure_message(
-                                    n_fits,
-                                    self.error_score,
-                                    str(exc).split(_DETAILS, 1)[-1],
-                                ),
-                                FitFailedWarning,
-                                stacklevel=2,
-                            )
+                            self._warn_all_failed(n_fits, exc, stacklevel=2)
                             # BaseSearchCV dropped the fits' times with them: the
                             # batch's wall time, shared out, stands for them.
                             fit_time = (time.perf_counter() - start) / n_fits
@@ -765,22 +757,19 @@ class BayesSearchCV(BaseSearchCV):
                     self.optimizer_.tell(params, scores)
                     run.progress.update(len(params), scores)
                     n_done += len(params)
-                    if results is not None and any(cb(results) for cb in callbacks):
-                        reason = "a callback stopped the search"
+                    why, below = self._stop_reason(
+                        results,
+                        callbacks,
+                        n_done,
+                        n_iter,
+                        n_splits,
+                        regret_bounds,
+                        below,
+                        check_early=not stop,
+                    )
+                    if why is not None:
+                        reason = why
                         break
-                    if self.early_stopping and n_done < n_iter and not stop:
-                        bound, noise = self._stopping_check(results, n_splits)
-                        regret_bounds.append(bound)
-                        below = below + 1 if bound < noise else 0
-                        if below >= PATIENCE:
-                            reason = (
-                                f"early stopping: the regret bound {bound:.4g} fell "
-                                f"below the CV noise {noise:.4g} after {n_done} "
-                                "evaluations"
-                            )
-                            break
-                    else:
-                        regret_bounds.append(np.nan)
             if last_returned is None:
                 last_returned = self._evaluate_last_replayed(
                     evaluate_candidates, cv, search_ctx
@@ -887,7 +876,7 @@ class BayesSearchCV(BaseSearchCV):
         more_keys = ["subspace"] + (["inherited"] if run.inherited is not None else [])
         state = {"asked": 0, "told": 0, "last": None, "reason": None}
         state["failure"] = None  # the last candidate whose fits all failed
-        below = [0]
+        state["below"] = 0  # consecutive checks with the bound below the noise
 
         def ask(record=True):
             ((s, point),) = self.optimizer_._ask(1)
@@ -936,7 +925,20 @@ class BayesSearchCV(BaseSearchCV):
             self.optimizer_.tell(params, score)
             run.progress.update(1, score)
             state["told"] += 1
-            self._check_stop(state, callbacks, n_splits, n_iter, regret_bounds, below)
+            # the results are formatted only for whoever reads them
+            results = None
+            if callbacks or self.early_stopping:
+                results = self._current_results()
+            reason, state["below"] = self._stop_reason(
+                results,
+                callbacks,
+                state["told"],
+                n_iter,
+                n_splits,
+                regret_bounds,
+                state["below"],
+            )
+            state["reason"] = reason or state["reason"]
 
         def finish(job):
             if job.get("ctx") and job["ctx"]["callback_ctx"].call_on_fit_task_end(
@@ -944,23 +946,14 @@ class BayesSearchCV(BaseSearchCV):
             ):
                 state["reason"] = "a callback stopped the search"
             outs = job["outs"]
-            if all(out["fit_error"] is not None for out in outs):
-                n_fits = len(outs)
-                fit_time = float(np.mean([out["fit_time"] for out in outs]))
-                try:
-                    _warn_or_raise_about_fit_failures(outs, self.error_score)
-                except ValueError as exc:
-                    state["failure"] = exc
-                    warnings.warn(
-                        fit_failure_message(
-                            n_fits, self.error_score, str(exc).split(_DETAILS, 1)[-1]
-                        ),
-                        FitFailedWarning,
-                        stacklevel=4,
-                    )
-                told(job, None, fit_time)
+            try:
+                # warns when some fits failed, raises when all did
+                _warn_or_raise_about_fit_failures(outs, self.error_score)
+            except ValueError as exc:
+                state["failure"] = exc
+                self._warn_all_failed(len(outs), exc, stacklevel=4)
+                told(job, None, float(np.mean([out["fit_time"] for out in outs])))
                 return
-            _warn_or_raise_about_fit_failures(outs, self.error_score)
             if callable(self.scoring):
                 _insert_error_scores(outs, self.error_score)
             told(job, outs, None)
@@ -1048,13 +1041,7 @@ class BayesSearchCV(BaseSearchCV):
         except ValueError as exc:
             if not _all_fits_failed(exc):
                 raise
-            warnings.warn(
-                fit_failure_message(
-                    n_splits, self.error_score, str(exc).split(_DETAILS, 1)[-1]
-                ),
-                FitFailedWarning,
-                stacklevel=4,
-            )
+            self._warn_all_failed(n_splits, exc, stacklevel=4)
             told(job, None, (time.perf_counter() - start) / n_splits)
             return None, exc
         finally:
@@ -1063,28 +1050,47 @@ class BayesSearchCV(BaseSearchCV):
         told(job, self._run.format_args[2][-n_splits:], None, insert=False)
         return results, None
 
-    def _check_stop(self, state, callbacks, n_splits, n_iter, regret_bounds, below):
-        """After a candidate of an asynchronous search: callbacks and early
-        stopping, as after a batch; sets ``state["reason"]`` to stop."""
-        if not callbacks and not self.early_stopping:
-            regret_bounds.append(np.nan)
-            return
-        results = self._current_results()
+    def _warn_all_failed(self, n_fits, exc, stacklevel):
+        """Warn that all ``n_fits`` fits of a batch (or candidate) failed,
+        with scikit-learn's details from its ``exc``: the search goes on, and
+        they score ``error_score``. ``stacklevel`` as at the caller."""
+        warnings.warn(
+            fit_failure_message(
+                n_fits, self.error_score, str(exc).split(_DETAILS, 1)[-1]
+            ),
+            FitFailedWarning,
+            stacklevel=stacklevel + 1,
+        )
+
+    def _stop_reason(
+        self,
+        results,
+        callbacks,
+        n_done,
+        n_iter,
+        n_splits,
+        regret_bounds,
+        below,
+        check_early=True,
+    ):
+        """After a batch (or an asynchronous candidate): the callbacks, then
+        early stopping (unless ``check_early`` is false), which appends its
+        regret bound (nan when not checked). Returns ``(why the search stops
+        or None, consecutive checks with the bound below the noise)``."""
         if results is not None and any(cb(results) for cb in callbacks):
-            state["reason"] = "a callback stopped the search"
-            return
-        if self.early_stopping and state["told"] < n_iter:
+            return "a callback stopped the search", below
+        if self.early_stopping and n_done < n_iter and check_early:
             bound, noise = self._stopping_check(results, n_splits)
             regret_bounds.append(bound)
-            below[0] = below[0] + 1 if bound < noise else 0
-            if below[0] >= PATIENCE:
-                state["reason"] = (
-                    f"early stopping: the regret bound {bound:.4g} fell "
-                    f"below the CV noise {noise:.4g} after {state['told']} "
-                    "evaluations"
-                )
+            below = below + 1 if bound < noise else 0
+            if below >= PATIENCE:
+                return (
+                    f"early stopping: the regret bound {bound:.4g} fell below "
+                    f"the CV noise {noise:.4g} after {n_done} evaluations"
+                ), below
         else:
             regret_bounds.append(np.nan)
+        return None, below
 
     def _batch_size(self, n_splits):
         """Candidates per batch: ``n_points``, or for ``"auto"`` enough for

@@ -216,6 +216,19 @@ def _parallel(n_jobs, verbose):
         return Parallel(n_jobs=n_jobs, verbose=verbose)
 
 
+def _warn_unsaved(refused, stacklevel=4):
+    """Warn once for the models that pickling refused (``refused`` holds
+    the reasons): a resumed search retrains them."""
+    if refused:
+        warnings.warn(
+            f"{len(refused)} models could not be pickled for the checkpoint "
+            f"({refused[0]}); a resumed search retrains them along their "
+            "recorded budgets instead of loading them.",
+            UserWarning,
+            stacklevel=stacklevel,
+        )
+
+
 def _warn_scoring_failures(outs, error_score):
     """Warn as ``_fit_and_score`` does for each distinct scorer failure."""
     errors = [e for out in outs for e in out.pop("score_errors", ())]
@@ -494,14 +507,7 @@ class _Engine:
                 # this unit's files are on disk, and named by its fsync'ed line
                 journal.sweep(keep=content.get("models", ()))
             self._record(candidates, budget, outs, more)
-        if refused:
-            warnings.warn(
-                f"{len(refused)} models could not be pickled for the checkpoint "
-                f"({refused[0]}); a resumed search retrains them along their "
-                "recorded budgets instead of loading them.",
-                UserWarning,
-                stacklevel=3,
-            )
+        _warn_unsaved(refused)
         return self._progressed(self._mean_scores(outs, len(candidates)))
 
     def _unordered(self, func, arguments):
@@ -875,15 +881,7 @@ class _Engine:
                     ]
                     self.journal.sync(refs)
                     content["models"] = refs
-                    if refused:
-                        warnings.warn(
-                            f"{len(refused)} models could not be pickled for the "
-                            f"checkpoint ({refused[0]}); a resumed search retrains "
-                            "them along their recorded budgets instead of loading "
-                            "them.",
-                            UserWarning,
-                            stacklevel=4,
-                        )
+                    _warn_unsaved(refused, stacklevel=5)
                 self.journal.record("end", state["keys"], **content)
                 self._snapshot(c, content.get("models"), sweep=True)
             self._job_done(state, finished)
@@ -913,7 +911,7 @@ class _Engine:
         """
         old = candidate.snapshot
         candidate.snapshot = refs
-        if self.journal is None:
+        if self.journal is None or not (old or sweep):
             return
         named = {
             ref[0]
@@ -923,7 +921,7 @@ class _Engine:
         }
         if sweep:
             self.journal.sweep(keep=[[name] for name in named])
-        elif old:
+        else:
             self.journal.remove_models(
                 [ref for ref in old if isinstance(ref, list) and ref[0] not in named]
             )
