@@ -308,17 +308,11 @@ class Journal:
         recorded unit with other candidates means the run diverged, which a
         matching fingerprint should make impossible.
         """
-        if self.position >= len(self.entries):
-            return None
-        entry = self.entries[self.position]
-        if entry.get("kind") != kind or entry.get("keys") != keys:
-            raise ValueError(
-                f"The checkpoint file {self.path!r} recorded other candidates at "
-                f"unit {self.position} than this search asks for; it cannot be "
-                "resumed (was it written by another version of sktune?). Delete "
-                "it or choose another path."
-            )
-        self.position += 1
+        entry = self.next_entry()
+        if entry is not None and (
+            entry.get("kind") != kind or entry.get("keys") != keys
+        ):
+            self.diverged()
         return entry
 
     def record(self, kind, keys, **content):
@@ -335,10 +329,11 @@ class Journal:
         return self.entries[self.position - 1]
 
     def diverged(self):
-        """Raise: the search asks for other candidates than were recorded."""
+        """Raise: the search asks for other candidates than the entry just
+        read recorded."""
         raise ValueError(
             f"The checkpoint file {self.path!r} recorded other candidates at "
-            f"line {self.position} than this search asks for; it cannot be "
+            f"unit {self.position - 1} than this search asks for; it cannot be "
             "resumed (was it written by another version of sktune?). Delete "
             "it or choose another path."
         )
