@@ -268,3 +268,10 @@ def test_early_stopping_checks_after_each_candidate_as_after_batches_of_one(iris
     assert asynchronous.n_iter_ == batches.n_iter_ < 60
     np.testing.assert_array_equal(asynchronous.regret_bounds_, batches.regret_bounds_)
     assert_same_results(batches.cv_results_, asynchronous.cv_results_)
+
+
+def test_a_non_boolean_asynchronous_is_refused_before_any_fit():
+    TimedRegressor.reset()
+    with pytest.raises(ValueError, match="'asynchronous' parameter"):
+        timed_search().set_params(asynchronous="yes").fit(X)
+    assert TimedRegressor.fits == []
